@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from contacts.models import Contact, OwnedQuerySet
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    CALL = "call", "Call"
+    VIDEO = "video", "Video call"
+    MESSAGE = "message", "Message"
+    EMAIL = "email", "Email"
+    SOCIAL = "social", "Social media"
+    LETTER = "letter", "Letter"
+    OTHER = "other", "Other"
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "outgoing", "I reached out"
+    INCOMING = "incoming", "They reached out"
+    MUTUAL = "mutual", "Both / planned together"
+
+
+class Kind(models.TextChoices):
+    CATCH_UP = "catch_up", "Catch-up"
+    FAVOUR_ASKED = "favour_asked", "I asked a favour"
+    FAVOUR_GIVEN = "favour_given", "I did a favour"
+    INTRODUCTION = "introduction", "Introduction"
+    CELEBRATION = "celebration", "Celebration"
+    SUPPORT = "support", "Support"
+    WORK = "work", "Work"
+    OTHER = "other", "Other"
+
+
+class InteractionQuerySet(OwnedQuerySet):
+    def recent(self):
+        return self.order_by("-occurred_at", "-pk")
+
+    def with_contacts(self):
+        return self.prefetch_related(
+            models.Prefetch("contacts", queryset=Contact.objects.order_by("display_name"))
+        )
+
+
+class Interaction(models.Model):
+    """Something that happened between the owner and one or more contacts.
+
+    A dinner with three friends is one interaction that counts for each of them.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions"
+    )
+    contacts = models.ManyToManyField(
+        Contact, through="InteractionContact", related_name="interactions"
+    )
+    occurred_at = models.DateTimeField("when")
+    channel = models.CharField(max_length=20, choices=Channel, default=Channel.IN_PERSON)
+    direction = models.CharField(max_length=10, choices=Direction, default=Direction.MUTUAL)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CATCH_UP)
+    note = models.TextField(blank=True)
+    duration_minutes = models.PositiveIntegerField("duration (minutes)", null=True, blank=True)
+    quality = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        help_text="How good was it, 1 to 5?",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quality__isnull=True) | Q(quality__range=(1, 5)),
+                name="interaction_quality_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=60 * 24 * 7),
+                name="interaction_duration_at_most_a_week",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("interaction_edit", args=[self.pk])
+
+
+class InteractionContact(models.Model):
+    # The two composite indexes below serve both directions of the join, so
+    # the single-column indexes Django adds for foreign keys would be redundant.
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, db_index=False)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("interaction", "contact", name="interactioncontact_unique"),
+        ]
+        indexes = [models.Index(fields=["contact", "interaction"], name="interactioncontact_contact")]
+
+    def clean(self):
+        if self.contact.owner_id != self.interaction.owner_id:
+            raise ValidationError({"contact": "Pick one of the interaction owner's contacts."})

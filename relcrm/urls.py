@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "relcrm administration"
+admin.site.site_title = "relcrm admin"
+
+urlpatterns = [
+    path("", include("interactions.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("account/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
