@@ -10,6 +10,10 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "time_zone", "digest_enabled", "digest_hour"]
         labels = {"name": "Your name", "time_zone": "Time zone"}
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
     class Meta:

@@ -63,6 +63,7 @@ class ContactForm(forms.ModelForm):
     field_order = [*Meta.fields[:-1], "tags", "notes"]
 
     def __init__(self, *args, owner, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.instance.owner = owner

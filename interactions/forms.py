@@ -56,6 +56,7 @@ class InteractionForm(forms.Form):
                 "duration_minutes": instance.duration_minutes,
                 "quality": instance.quality,
             }
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.instance = instance
