@@ -7,8 +7,8 @@ Views, commands, the admin and tasks all go through these functions, so that
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Q
 
 from contacts.models import Contact
 
@@ -27,28 +27,54 @@ def _check_contacts(owner, contacts: Iterable[Contact]) -> list[Contact]:
 
 
 def refresh_last_interaction(contact_ids: Iterable[int] | None = None, *, owner_id: int | None = None) -> int:
-    """Recompute ``last_interaction_at`` from the interactions, in one UPDATE.
+    """Recompute ``last_interaction_at`` from the interactions, set-based.
 
-    Limited to ``contact_ids``, or to every contact of ``owner_id``. Only rows
-    whose value changes are written. Returns how many changed.
+    Limited to ``contact_ids``, or to every contact of ``owner_id``. Two
+    statements whatever the number of contacts: an ``UPDATE … FROM`` over one
+    ``GROUP BY`` for contacts with interactions, and one that clears the date of
+    contacts left without any. Only rows whose value changes are written.
+    Returns how many changed. (``UPDATE … FROM`` needs SQLite 3.33 or newer.)
     """
-    latest = Subquery(
-        InteractionContact.objects.filter(contact=OuterRef("pk"))
-        .values("contact")
-        .annotate(latest=Max("interaction__occurred_at"))
-        .values("latest")[:1]
-    )
-    contacts = Contact.objects.all()
     if contact_ids is not None:
-        contacts = contacts.filter(pk__in=list(contact_ids))
-    if owner_id is not None:
-        contacts = contacts.filter(owner_id=owner_id)
-    stale = (
-        Q(last_interaction_at__isnull=True, latest__isnull=False)
-        | Q(last_interaction_at__isnull=False, latest__isnull=True)
-        | ~Q(last_interaction_at=F("latest"))
-    )
-    return contacts.annotate(latest=latest).filter(stale).update(last_interaction_at=latest)
+        ids = list(contact_ids)
+        if not ids:
+            return 0
+        placeholders = ", ".join(["%s"] * len(ids))
+        scope, params = f"ic.contact_id IN ({placeholders})", ids
+        contact_scope, contact_params = f"c.id IN ({placeholders})", ids
+    elif owner_id is not None:
+        scope, params = "i.owner_id = %s", [owner_id]
+        contact_scope, contact_params = "c.owner_id = %s", [owner_id]
+    else:
+        raise TypeError("Give contact_ids or owner_id.")
+    contact = Contact._meta.db_table
+    link = InteractionContact._meta.db_table
+    interaction = Interaction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {contact} AS c SET last_interaction_at = latest.at
+            FROM (
+                SELECT ic.contact_id, MAX(i.occurred_at) AS at
+                FROM {link} ic JOIN {interaction} i ON i.id = ic.interaction_id
+                WHERE {scope}
+                GROUP BY ic.contact_id
+            ) AS latest
+            WHERE c.id = latest.contact_id
+              AND (c.last_interaction_at IS NULL OR c.last_interaction_at <> latest.at)
+            """,
+            params,
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            f"""
+            UPDATE {contact} AS c SET last_interaction_at = NULL
+            WHERE {contact_scope} AND c.last_interaction_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM {link} ic WHERE ic.contact_id = c.id)
+            """,
+            contact_params,
+        )
+        return changed + cursor.rowcount
 
 
 @transaction.atomic
