@@ -43,14 +43,11 @@ def pytest_sessionstart(session):
     db_url = f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
     problems = []
     if not _reachable(db_url, 5432):
-        problems.append(f"PostgreSQL is not reachable at {db_url[11:]}")
+        problems.append(f"PostgreSQL is not reachable at {db_url[11:]}: start it or set DATABASE_URL")
     if not settings.REDIS_URL or not _reachable(settings.REDIS_URL, 6379):
-        problems.append(f"Redis is not reachable at {settings.REDIS_URL}")
+        problems.append(f"Redis is not reachable at {settings.REDIS_URL}: start it or set REDIS_URL")
     if problems:
-        pytest.exit(
-            "; ".join(problems) + " — start them (see README, 'make test') or set DATABASE_URL / REDIS_URL.",
-            returncode=3,
-        )
+        pytest.exit("; ".join(problems) + " (see README, make test).", returncode=3)
 
 
 @pytest.fixture
