@@ -10,6 +10,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,18 @@ def _dev_environment(var_dir: Path) -> dict[str, str]:
             key_file.chmod(0o600)
         env["SECRET_KEY"] = key_file.read_text().strip()
     return env
+
+
+def _wait_for_port(host: str, port: int, processes, timeout: float = 30) -> None:
+    """Wait until the web server answers, so the banner is the last thing printed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((host, port)) == 0:
+                time.sleep(1)  # let the worker finish its start-up lines
+                return
+        time.sleep(0.2)
 
 
 def _manage(env, *args):
@@ -66,12 +79,13 @@ def main(argv=None):
             env=env,
         ),
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "relcrm", "worker", "--beat", "--loglevel=warning",
+            [sys.executable, "-m", "celery", "--quiet", "-A", "relcrm", "worker", "--beat", "--loglevel=warning",
              "--pool=solo", "--schedule", str(var_dir / "celerybeat-schedule")],
             cwd=BASE_DIR,
             env=env,
         ),
     ]
+    _wait_for_port(args.host, args.port, processes)
     print(f"\nrelcrm is running at http://{args.host}:{args.port}/", flush=True)
     print(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}", flush=True)
     print("Press Ctrl-C to stop the web server, the worker and beat.\n", flush=True)

@@ -179,7 +179,7 @@ else:
 
 # Without Redis, Celery uses kombu's file-system transport: no server to run,
 # good for one machine (`make run`), not for a fleet of workers.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 if not REDIS_URL:
     _broker_dir = str(VAR_DIR / "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
