@@ -68,6 +68,12 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
 
+class ContactPartQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Rows of ``user``'s contacts."""
+        return self.filter(contact__owner=user)
+
+
 class Tag(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(max_length=50)
@@ -215,6 +221,8 @@ class ContactMethod(models.Model):
     label = models.CharField(max_length=50, blank=True, help_text="home, work, Mastodon…")
     value = models.CharField(max_length=255)
 
+    objects = ContactPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "pk"]
         indexes = [models.Index(fields=["kind", "value"], name="contactmethod_lookup")]
@@ -245,6 +253,8 @@ class ImportantDate(models.Model):
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
+
+    objects = ContactPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["month", "day"]

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 
 from . import services
 from .models import Interaction, InteractionContact
@@ -26,8 +27,8 @@ class InteractionAdmin(admin.ModelAdmin):
     def short_note(self, obj):
         return (obj.note[:60] + "…") if len(obj.note) > 60 else obj.note
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         # The stock bulk delete skips the services, leaving last-talked dates stale.
         actions.pop("delete_selected", None)
         return actions

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from contacts.models import Contact, OwnedQuerySet
+from contacts.models import Contact, ContactPartQuerySet, OwnedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -100,6 +100,8 @@ class InteractionContact(models.Model):
     # the single-column indexes Django adds for foreign keys would be redundant.
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, db_index=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_index=False)
+
+    objects = ContactPartQuerySet.as_manager()
 
     class Meta:
         constraints = [

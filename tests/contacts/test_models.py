@@ -77,3 +77,14 @@ class TestScoping:
         TagFactory(owner=other)
         assert list(Contact.objects.for_user(owner)) == [mine]
         assert not Tag.objects.for_user(owner).exists()
+
+    def test_contact_parts_are_scoped_through_their_contact(self, owner, other):
+        from contacts.models import ContactMethod, ImportantDate
+        from tests.factories import ContactMethodFactory, ImportantDateFactory
+
+        mine = ContactMethodFactory(contact__owner=owner)
+        ContactMethodFactory(contact__owner=other)
+        date = ImportantDateFactory(contact__owner=owner)
+        ImportantDateFactory(contact__owner=other)
+        assert list(ContactMethod.objects.for_user(owner)) == [mine]
+        assert list(ImportantDate.objects.for_user(owner)) == [date]
