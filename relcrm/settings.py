@@ -165,7 +165,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss"})
-CACHE_URL = env_url("CACHE_URL", REDIS_URL or "locmem://", {"redis", "rediss", "locmem"})
+# Its own URL, not REDIS_URL: a cache may be flushed, a broker's queues must not be.
+CACHE_URL = env_url("CACHE_URL", "locmem://", {"redis", "rediss", "locmem"})
 if CACHE_URL.startswith("locmem"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

@@ -92,3 +92,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (allauth keeps them in the cache) must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
