@@ -2,6 +2,7 @@ import zoneinfo
 from functools import cache
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -62,6 +63,19 @@ class User(AbstractUser):
         default=7,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
         help_text="Local time.",
+    )
+
+    nudge_cap = models.PositiveSmallIntegerField(
+        "people a day",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="At most this many nudges a day, the most important first.",
+    )
+    birthday_lead_days = models.PositiveSmallIntegerField(
+        "remind me of birthdays",
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text="Days ahead.",
     )
 
     USERNAME_FIELD = "email"

@@ -24,6 +24,18 @@ class Circle(models.TextChoices):
         """How many people each ring holds for most of us (Dunbar 1993; Zhou et al. 2005)."""
         return {cls.INNER: 5, cls.CLOSE: 15, cls.FRIENDS: 50, cls.NETWORK: 150, cls.ACQUAINTANCE: None}
 
+    @classmethod
+    def default_cadences(cls) -> dict[str, int | None]:
+        """Days between conversations unless the user changes them: weekly to twice a year."""
+        return {cls.INNER: 7, cls.CLOSE: 30, cls.FRIENDS: 90, cls.NETWORK: 180, cls.ACQUAINTANCE: None}
+
+
+class CadenceSource(models.TextChoices):
+    CONTACT = "contact", "set for this person"
+    CIRCLE = "circle", "circle default"
+    LEARNED = "learned", "learned from history"
+    NONE = "none", "no rhythm yet"
+
 
 def partial_date_constraints(prefix: str, *, field: str = "") -> list[models.CheckConstraint]:
     """Database rules for a day of the year with an optional year.
@@ -72,6 +84,37 @@ class ContactPartQuerySet(models.QuerySet):
     def for_user(self, user):
         """Rows of ``user``'s contacts."""
         return self.filter(contact__owner=user)
+
+
+class CircleCadence(models.Model):
+    """A user's own default cadence for one circle (absent row: Circle.default_cadences)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_cadences"
+    )
+    circle = models.CharField(max_length=20, choices=Circle)
+    cadence_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("owner", "circle", name="circlecadence_unique"),
+            models.CheckConstraint(
+                condition=Q(cadence_days__isnull=True) | Q(cadence_days__range=(1, 3650)),
+                name="circlecadence_range",
+            ),
+        ]
+
+    @staticmethod
+    def for_owner(owner_id: int) -> dict[str, int | None]:
+        """Circle → cadence days in force for one user."""
+        cadences = Circle.default_cadences()
+        for circle, days in CircleCadence.objects.filter(owner_id=owner_id).values_list("circle", "cadence_days"):
+            cadences[circle] = days
+        return cadences
 
 
 class Tag(models.Model):
@@ -155,6 +198,16 @@ class Contact(models.Model):
     archived = models.BooleanField(default=False)
     # Kept by interactions.services whenever an interaction is added, edited or deleted.
     last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Written by the engine (interactions.engine); see contacts.scoring.
+    depth_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    depth_components = models.JSONField(default=dict, blank=True, editable=False)
+    effective_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    cadence_source = models.CharField(
+        max_length=10, choices=CadenceSource, default=CadenceSource.NONE, editable=False
+    )
+    cadence_sample = models.PositiveIntegerField(default=0, editable=False)
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
+    scored_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,6 +218,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["owner", "archived", "circle"], name="contact_owner_circle"),
             models.Index(fields=["owner", "last_interaction_at"], name="contact_owner_last"),
+            models.Index(fields=["owner", "next_due_on"], name="contact_owner_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(display_name=""), name="contact_name_not_empty"),
@@ -176,6 +230,9 @@ class Contact(models.Model):
                 condition=~Q(introduced_by=F("pk")), name="contact_not_introduced_by_self"
             ),
             *partial_date_constraints("contact", field="birthday_"),
+            models.CheckConstraint(
+                condition=Q(depth_score__isnull=True) | Q(depth_score__lte=100), name="contact_depth_range"
+            ),
         ]
 
     def __str__(self):
@@ -197,6 +254,16 @@ class Contact(models.Model):
             return ""
         text = f"{self.birthday_day} {calendar.month_name[self.birthday_month]}"
         return f"{text} {self.birthday_year}" if self.birthday_year else text
+
+    def cadence(self):
+        """The cadence in force, as the engine last worked it out."""
+        from .scoring import Cadence
+
+        return Cadence(self.effective_cadence_days, self.cadence_source, self.cadence_sample)
+
+    @property
+    def cadence_explanation(self) -> str:
+        return self.cadence().explain(self.get_circle_display())
 
     def clean(self):
         check_partial_date(
@@ -271,3 +338,20 @@ class ImportantDate(models.Model):
 
     def clean(self):
         check_partial_date(self.month, self.day, self.year, field="month")
+
+
+class ScoreSnapshot(models.Model):
+    """A contact's depth score in one week (Monday), for the trend."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="score_history")
+    week = models.DateField()
+    score = models.PositiveSmallIntegerField()
+
+    objects = ContactPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["week"]
+        constraints = [
+            models.UniqueConstraint("contact", "week", name="scoresnapshot_unique"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="scoresnapshot_range"),
+        ]

@@ -112,3 +112,80 @@ class InteractionContact(models.Model):
     def clean(self):
         if self.contact.owner_id != self.interaction.owner_id:
             raise ValidationError({"contact": "Pick one of the interaction owner's contacts."})
+
+
+class NudgeQuerySet(OwnedQuerySet):
+    def active_on(self, today):
+        """Open nudges, and snoozed ones whose snooze has run out, due by ``today``."""
+        return self.filter(
+            Q(state=Nudge.State.OPEN) | Q(state=Nudge.State.SNOOZED, snoozed_until__lte=today),
+            show_from__lte=today,
+            contact__archived=False,
+        )
+
+    def for_today(self, user, today, limit=None):
+        """What the dashboard shows: the most important first, at most the user's daily cap."""
+        nudges = (
+            self.for_user(user)
+            .active_on(today)
+            .select_related("contact", "important_date")
+            .order_by("-priority", "due_on", "pk")
+        )
+        return nudges[: limit or user.nudge_cap]
+
+
+class Nudge(models.Model):
+    """A reason to reach out to someone, on a day. Made by the engine, acted on by the user."""
+
+    class Reason(models.TextChoices):
+        OVERDUE = "overdue", "Overdue"
+        BIRTHDAY = "birthday", "Birthday"
+        DATE = "date", "Important date"
+        GIVE_AND_TAKE = "give_and_take", "Give and take"
+        FADING = "fading", "Fading"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        SNOOZED = "snoozed", "Snoozed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    class Level(models.TextChoices):
+        INFO = "info", "Info"
+        YELLOW = "yellow", "Due"
+        RED = "red", "Overdue"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="nudges")
+    reason = models.CharField(max_length=20, choices=Reason)
+    # The day it is about (the birthday, the day a conversation was due) and the
+    # day it appears: birthdays show a few days ahead, the rest on the day.
+    due_on = models.DateField()
+    show_from = models.DateField()
+    level = models.CharField(max_length=10, choices=Level, default=Level.INFO)
+    message = models.CharField(max_length=300)
+    important_date = models.ForeignKey(
+        "contacts.ImportantDate", on_delete=models.CASCADE, null=True, blank=True, related_name="nudges"
+    )
+    # depth × how overdue: the order of the daily list.
+    priority = models.FloatField(default=0)
+    state = models.CharField(max_length=10, choices=State, default=State.OPEN)
+    snoozed_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NudgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "due_on"]
+        indexes = [models.Index(fields=["owner", "state", "show_from"], name="nudge_owner_state_show")]
+        constraints = [
+            # A recompute may run any number of times: it can never make a second nudge.
+            models.UniqueConstraint("contact", "reason", "due_on", name="nudge_unique_per_day"),
+            models.CheckConstraint(
+                condition=~Q(state="snoozed") | Q(snoozed_until__isnull=False), name="nudge_snooze_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.contact} ({self.due_on})"

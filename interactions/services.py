@@ -4,15 +4,19 @@ Views, commands, the admin and tasks all go through these functions, so that
 ``Contact.last_interaction_at`` is right whichever way an interaction arrives.
 """
 
+import datetime
+import zoneinfo
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from contacts.models import Contact
 
-from .models import Interaction, InteractionContact
+from .models import Interaction, InteractionContact, Nudge
 
 INTERACTION_FIELDS = ("occurred_at", "channel", "direction", "kind", "note", "duration_minutes", "quality")
 
@@ -87,12 +91,45 @@ def log_interaction(owner, *, contacts: Iterable[Contact], **fields) -> Interact
     InteractionContact.objects.bulk_create(
         InteractionContact(interaction=interaction, contact=c) for c in contacts
     )
+    ids = [c.pk for c in contacts]
     # Moving forward only: a single conditional UPDATE, safe against a
     # concurrent log of a later interaction with the same person.
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).filter(
+    moved = Contact.objects.filter(pk__in=ids).filter(
         Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=interaction.occurred_at)
     ).update(last_interaction_at=interaction.occurred_at)
+    if moved:
+        _resolve_on_contact(owner, ids, interaction.occurred_at)
+    _recompute_later(owner.pk, ids)
     return interaction
+
+
+def _resolve_on_contact(owner, contact_ids, occurred_at) -> None:
+    """A conversation answers "talk to them": at once, not at the next recompute.
+
+    Their open overdue and fading nudges are done, and the next due date moves
+    a cadence past this conversation.
+    """
+    Nudge.objects.filter(
+        contact_id__in=contact_ids,
+        reason__in=[Nudge.Reason.OVERDUE, Nudge.Reason.FADING],
+        state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED],
+    ).update(state=Nudge.State.DONE, resolved_at=timezone.now())
+    day = occurred_at.astimezone(zoneinfo.ZoneInfo(owner.time_zone)).date()
+    for days in set(
+        Contact.objects.filter(pk__in=contact_ids, effective_cadence_days__isnull=False).values_list(
+            "effective_cadence_days", flat=True
+        )
+    ):
+        Contact.objects.filter(pk__in=contact_ids, effective_cadence_days=days).update(
+            next_due_on=day + datetime.timedelta(days=days)
+        )
+
+
+def _recompute_later(owner_id: int, contact_ids) -> None:
+    """Scores and nudges of these contacts, by the worker, once this transaction commits."""
+    from . import tasks
+
+    tasks.recompute_contacts.delay_on_commit(owner_id, sorted(set(contact_ids)))
 
 
 @transaction.atomic
@@ -115,6 +152,7 @@ def update_interaction(interaction: Interaction, *, contacts: Iterable[Contact] 
         )
         affected |= new_ids
     refresh_last_interaction(affected)
+    _recompute_later(interaction.owner_id, affected)
     return interaction
 
 
@@ -122,8 +160,11 @@ def update_interaction(interaction: Interaction, *, contacts: Iterable[Contact] 
 def delete_interaction(interaction: Interaction) -> None:
     """Delete an interaction and move its contacts' last-talked dates back."""
     affected = list(interaction.contacts.values_list("pk", flat=True))
+    owner_id = interaction.owner_id
     interaction.delete()
     refresh_last_interaction(affected)
+    if affected:
+        _recompute_later(owner_id, affected)
 
 
 @transaction.atomic
@@ -132,6 +173,11 @@ def delete_interactions(queryset) -> int:
     affected = list(
         InteractionContact.objects.filter(interaction__in=queryset).values_list("contact_id", flat=True).distinct()
     )
+    owners = defaultdict(list)
+    for owner_id, contact_id in Contact.objects.filter(pk__in=affected).values_list("owner_id", "pk"):
+        owners[owner_id].append(contact_id)
     _, per_model = queryset.delete()
     refresh_last_interaction(affected)
+    for owner_id, contact_ids in owners.items():
+        _recompute_later(owner_id, contact_ids)
     return per_model.get(Interaction._meta.label, 0)

@@ -1,21 +1,34 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call the engine. All safe to run twice."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import services
+from . import engine
 
 
 @shared_task
-def refresh_contact_stats(user_id: int) -> int:
-    """Bring one user's ``last_interaction_at`` values in line; safe to repeat."""
-    return services.refresh_last_interaction(owner_id=user_id)
+def recompute_users(user_ids: list[int]) -> int:
+    """Scores, cadences and today's nudges for a batch of users; returns contacts scored."""
+    return engine.recompute_users(user_ids).contacts
 
 
 @shared_task
-def dispatch_refresh_contact_stats() -> int:
-    """Nightly: one ``refresh_contact_stats`` per active user."""
-    user_ids = list(get_user_model().objects.filter(is_active=True).values_list("pk", flat=True))
-    for user_id in user_ids:
-        refresh_contact_stats.delay(user_id)
-    return len(user_ids)
+def recompute_contacts(user_id: int, contact_ids: list[int]) -> int:
+    """The same for a few contacts of one user, e.g. right after a conversation is logged."""
+    return engine.recompute_users([user_id], contact_ids=contact_ids).contacts
+
+
+@shared_task
+def dispatch_nightly_recompute(hour: int | None = engine.NIGHTLY_HOUR) -> int:
+    """Hourly: recompute the users for whom it is now ``engine.NIGHTLY_HOUR`` o'clock.
+
+    So everyone's scores and nudges are fresh shortly after their own midnight,
+    whatever their time zone. ``hour=None`` means every active user (the
+    command line, tests). Returns the batches sent.
+    """
+    users = get_user_model().objects.filter(is_active=True).order_by("pk").values_list("pk", "time_zone")
+    user_ids = [pk for pk, tz in users if hour is None or engine.local_hour(tz) == hour]
+    batches = [user_ids[i : i + engine.USERS_PER_BATCH] for i in range(0, len(user_ids), engine.USERS_PER_BATCH)]
+    for batch in batches:
+        recompute_users.delay(batch)
+    return len(batches)

@@ -12,11 +12,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # Backstop for writes that bypass the services (raw SQL, restores): puts
-    # every contact's last_interaction_at back in line with its interactions.
-    "nightly-refresh-contact-stats": {
-        "task": "interactions.tasks.dispatch_refresh_contact_stats",
-        "schedule": crontab(hour=3, minute=10),
+    # Depth scores, cadences, weekly score history and today's nudges, for the
+    # users for whom it is 3 a.m. right now: everyone gets theirs after their own
+    # midnight (it also repairs last_interaction_at after writes that bypassed
+    # the services).
+    "nightly-recompute": {
+        "task": "interactions.tasks.dispatch_nightly_recompute",
+        "schedule": crontab(minute=5),
     },
     "nightly-housekeeping": {
         "task": "accounts.tasks.housekeeping",

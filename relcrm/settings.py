@@ -155,6 +155,9 @@ DATABASE_URL = env_url(
     f"sqlite:///{VAR_DIR / 'relcrm.sqlite3'}",
     {"sqlite", "postgres", "postgresql", "pgsql"},
 )
+if DATABASE_URL.startswith("sqlite") and not os.environ.get("DATABASE_URL"):
+    # The embedded default lives in var/; make it so any manage.py command works from a fresh clone.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time: wait for the lock instead of failing at once when

@@ -26,13 +26,17 @@ def running_worker(*extra_args: str, env: dict | None = None):
     The worker reads the test database (use ``transactional_db`` so that it
     sees committed rows) and stops when the block ends.
     """
+    from relcrm.celery import app
+
     queue = f"test-{uuid.uuid4().hex[:12]}"
     worker_env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
         **(env or {}),
     }
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "relcrm", "worker", "--pool=solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=info",
@@ -46,6 +50,7 @@ def running_worker(*extra_args: str, env: dict | None = None):
     try:
         yield queue
     finally:
+        app.conf.task_always_eager = eager
         process.terminate()
         try:
             output, _ = process.communicate(timeout=20)

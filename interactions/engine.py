@@ -1,0 +1,380 @@
+"""The engine: cadences, depth scores and nudges, recomputed set-based.
+
+One pass over a batch of users costs a fixed number of queries, however many
+contacts and interactions they have: their contacts, one GROUP BY over their
+interactions, the favours of the few contacts who may owe a favour, their
+important dates and open nudges; then one write per table. The scoring itself
+is pure Python (``contacts.scoring``). Running a pass twice leaves the same
+state: contact fields are overwritten, nudges are unique on (contact, reason,
+due date) and snapshots on (contact, week).
+"""
+
+import datetime
+import json
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.utils import timezone
+
+from contacts import scoring
+from contacts.models import Circle, CircleCadence, Contact, ImportantDate, ScoreSnapshot
+
+from .models import Interaction, InteractionContact, Kind, Nudge
+
+GIVE_AND_TAKE_ASKS = 3  # favours asked since the last one given that earn a nudge
+USERS_PER_BATCH = 50
+NIGHTLY_HOUR = 3  # local time at which each user's nightly recompute runs
+HISTORY_WEEKS = 104  # how far back a rebuild of the weekly score history goes
+WRITE_BATCH = 2000
+
+CONTACT_FIELDS = (
+    "id", "owner_id", "display_name", "given_name", "nickname", "circle", "cadence_days", "met_on",
+    "birthday_month", "birthday_day", "birthday_year", "created_at",
+)
+
+
+@dataclass
+class Summary:
+    users: int = 0
+    contacts: int = 0
+    nudges: int = 0
+
+    def __iadd__(self, other):
+        self.users += other.users
+        self.contacts += other.contacts
+        self.nudges += other.nudges
+        return self
+
+
+def _aggregates(owner_ids, as_of, contact_ids):
+    """One GROUP BY: everything the scoring needs, per contact."""
+    since = as_of - datetime.timedelta(days=scoring.FREQUENCY_WINDOW_DAYS)
+    depth = Case(
+        *[When(interaction__channel=channel, then=Value(w)) for channel, w in scoring.CHANNEL_DEPTH.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    recent = Q(interaction__occurred_at__gt=since)
+    when = "interaction__occurred_at"
+    rows = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids, interaction__occurred_at__lte=as_of)
+    if contact_ids is not None:
+        rows = rows.filter(contact_id__in=contact_ids)
+    return {
+        row.pop("contact_id"): row
+        for row in rows.values("contact_id")
+        .annotate(
+            count=Count("pk"),
+            first_at=Min(when),
+            last_at=Max(when),
+            weighted_recent=Sum(depth, filter=recent, default=0.0),
+            recent_count=Count("pk", filter=recent),
+            recent_first_at=Min(when, filter=recent),
+            recent_last_at=Max(when, filter=recent),
+            outgoing=Count("pk", filter=Q(interaction__direction="outgoing")),
+            incoming=Count("pk", filter=Q(interaction__direction="incoming")),
+            mutual=Count("pk", filter=Q(interaction__direction="mutual")),
+            favours_asked=Count("pk", filter=Q(interaction__kind=Kind.FAVOUR_ASKED)),
+            favours_given=Count("pk", filter=Q(interaction__kind=Kind.FAVOUR_GIVEN)),
+            last_asked_at=Max(when, filter=Q(interaction__kind=Kind.FAVOUR_ASKED)),
+            last_given_at=Max(when, filter=Q(interaction__kind=Kind.FAVOUR_GIVEN)),
+            with_note=Count("pk", filter=~Q(interaction__note="")),
+            quality_sum=Sum("interaction__quality", default=0),
+            quality_count=Count("interaction__quality"),
+        )
+        .order_by()
+    }
+
+
+def _asks_since_last_favour(aggregates, as_of):
+    """Favours asked since the last one given, and the latest ask, for contacts with enough asks to matter."""
+    candidates = {
+        cid: agg["last_given_at"]
+        for cid, agg in aggregates.items()
+        if agg["favours_asked"] >= GIVE_AND_TAKE_ASKS
+        and (agg["last_given_at"] is None or agg["last_asked_at"] > agg["last_given_at"])
+    }
+    if not candidates:
+        return {}
+    asks = defaultdict(int)
+    for cid, when in InteractionContact.objects.filter(
+        contact_id__in=list(candidates), interaction__kind=Kind.FAVOUR_ASKED, interaction__occurred_at__lte=as_of
+    ).values_list("contact_id", "interaction__occurred_at"):
+        if candidates[cid] is None or when > candidates[cid]:
+            asks[cid] += 1
+    return {cid: (n, aggregates[cid]["last_asked_at"]) for cid, n in asks.items()}
+
+
+def _stats(contact, agg, as_of) -> scoring.ContactStats:
+    agg = {k: v for k, v in (agg or {}).items() if k not in ("last_asked_at", "last_given_at")}
+    return scoring.ContactStats(as_of=as_of, known_since=contact["met_on"], **agg)
+
+
+def _first_name(contact) -> str:
+    return contact["nickname"] or contact["given_name"] or contact["display_name"]
+
+
+def _days_phrase(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def _silence(days: int) -> str:
+    if days < 60:
+        return f"{days} days"
+    if days < 730:
+        return f"{round(days / 30.4)} months"
+    return f"{round(days / 365)} years"
+
+
+class _Nudges:
+    """Collects the nudges one pass wants to exist."""
+
+    def __init__(self):
+        self.rows: list[Nudge] = []
+
+    def add(self, contact, reason, due_on, show_from, message, priority, level=Nudge.Level.INFO, date_id=None):
+        self.rows.append(
+            Nudge(
+                owner_id=contact["owner_id"], contact_id=contact["id"], reason=reason, due_on=due_on,
+                show_from=show_from, message=message[:300], priority=round(priority, 4), level=level,
+                important_date_id=date_id,
+            )
+        )
+
+    def keys(self):
+        return {(n.contact_id, n.reason, n.due_on) for n in self.rows}
+
+
+def _yearly_nudges(nudges, contact, depth, today, lead, dates):
+    weight = 0.3 + depth / 100
+    if contact["birthday_month"] and contact["birthday_day"]:
+        day = scoring.next_yearly(contact["birthday_month"], contact["birthday_day"], today)
+        ahead = (day - today).days
+        if ahead <= lead:
+            turns = f" (turns {day.year - contact['birthday_year']})" if contact["birthday_year"] else ""
+            nudges.add(
+                contact, Nudge.Reason.BIRTHDAY, day, day - datetime.timedelta(days=lead),
+                f"Birthday {_days_phrase(ahead)}{turns}", weight * (3 - 2 * ahead / max(lead, 1)),
+            )
+    for date in dates:
+        day = scoring.next_yearly(date["month"], date["day"], today)
+        ahead = (day - today).days
+        if ahead <= lead:
+            nudges.add(
+                contact, Nudge.Reason.DATE, day, day - datetime.timedelta(days=lead),
+                f"{date['label']} {_days_phrase(ahead)}", weight * (2.5 - 2 * ahead / max(lead, 1)),
+                date_id=date["id"],
+            )
+
+
+def _contact_nudges(nudges, contact, stats, cadence, depth, today, tz, circle_label, asks):
+    name = _first_name(contact)
+    weight = 0.3 + depth / 100
+    fading, gap = scoring.is_fading(stats, today, tz)
+    if fading:
+        silent = (today - stats.last_at.astimezone(tz).date()).days
+        due = stats.last_at.astimezone(tz).date() + datetime.timedelta(days=round(scoring.FADING_FACTOR * gap))
+        nudges.add(
+            contact, Nudge.Reason.FADING, due, due,
+            f"Silent for {_silence(silent)}; you used to talk {scoring.describe_days(max(1, round(gap)))}. "
+            "Reconnect, or let go?",
+            weight * 0.8,
+        )
+    else:
+        due = scoring.next_due_on(stats.last_at, contact["created_at"].astimezone(tz).date(), cadence.days, tz)
+        level = scoring.overdue_level(today, due, cadence.days)
+        if level:
+            if stats.last_at:
+                since = (today - stats.last_at.astimezone(tz).date()).days
+                said = f"Last talked {since} days ago"
+            else:
+                said = "No conversation logged yet"
+            late = (today - due).days
+            nudges.add(
+                contact, Nudge.Reason.OVERDUE, due, due, f"{said}; {cadence.explain(circle_label)}",
+                weight * (1 + late / cadence.days) * (1.25 if level == "red" else 1),
+                level=Nudge.Level.RED if level == "red" else Nudge.Level.YELLOW,
+            )
+    count, last_ask = asks
+    if count >= GIVE_AND_TAKE_ASKS:
+        # Keyed on the latest ask: one nudge per run of asks, not one a day.
+        due = last_ask.astimezone(tz).date()
+        since = "since you last offered anything in return" if stats.favours_given else "with nothing in return yet"
+        nudges.add(
+            contact, Nudge.Reason.GIVE_AND_TAKE, due, due,
+            f"You asked {name} for help {count} times {since}", weight * 1.1,
+        )
+
+
+def _write_contacts(rows) -> None:
+    """Write the engine's fields of many contacts in a few statements."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        columns = list(zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 20_000):
+                chunk = [list(col[start : start + 20_000]) for col in columns]
+                cursor.execute(
+                    """
+                    UPDATE contacts_contact AS c SET
+                        depth_score = v.depth_score, depth_components = v.components,
+                        effective_cadence_days = v.cadence, cadence_source = v.source,
+                        cadence_sample = v.sample, next_due_on = v.due, scored_at = v.scored_at,
+                        last_interaction_at = v.last_at
+                    FROM unnest(%s::bigint[], %s::smallint[], %s::jsonb[], %s::smallint[], %s::text[],
+                                %s::int[], %s::date[], %s::timestamptz[], %s::timestamptz[])
+                         AS v(id, depth_score, components, cadence, source, sample, due, scored_at, last_at)
+                    WHERE c.id = v.id
+                    """,
+                    chunk,
+                )
+        return
+    contacts = []
+    for cid, score, components, days, source, sample, due, scored_at, last_at in rows:
+        contacts.append(
+            Contact(
+                pk=cid, depth_score=score, depth_components=json.loads(components), effective_cadence_days=days,
+                cadence_source=source, cadence_sample=sample, next_due_on=due, scored_at=scored_at,
+                last_interaction_at=last_at,
+            )
+        )
+    Contact.objects.bulk_update(
+        contacts,
+        ["depth_score", "depth_components", "effective_cadence_days", "cadence_source", "cadence_sample",
+         "next_due_on", "scored_at", "last_interaction_at"],
+        batch_size=500,
+    )
+
+
+def local_hour(time_zone: str, now: datetime.datetime | None = None) -> int:
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(time_zone)).hour
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=True) -> Summary:
+    """One set-based pass over ``users`` (a list of User rows)."""
+    owner_ids = [u.pk for u in users]
+    tz_of = {u.pk: zoneinfo.ZoneInfo(u.time_zone) for u in users}
+    user_of = {u.pk: u for u in users}
+    cadences = defaultdict(Circle.default_cadences)
+    for row in CircleCadence.objects.filter(owner_id__in=owner_ids).values("owner_id", "circle", "cadence_days"):
+        cadences[row["owner_id"]][row["circle"]] = row["cadence_days"]
+    contacts = Contact.objects.filter(owner_id__in=owner_ids, archived=False)
+    if contact_ids is not None:
+        contacts = contacts.filter(pk__in=contact_ids)
+    contacts = list(contacts.values(*CONTACT_FIELDS))
+    ids = [c["id"] for c in contacts]
+    aggregates = _aggregates(owner_ids, as_of, ids if contact_ids is not None else None)
+    asks = _asks_since_last_favour(aggregates, as_of) if nudges else {}
+    dates = defaultdict(list)
+    if nudges:
+        for row in ImportantDate.objects.filter(contact_id__in=ids).values("id", "contact_id", "label", "month", "day"):
+            dates[row["contact_id"]].append(row)
+    circle_labels = dict(Contact._meta.get_field("circle").choices)
+
+    wanted = _Nudges()
+    updates, snapshots = [], []
+    week = week_of(as_of.date())
+    for contact in contacts:
+        owner, tz = contact["owner_id"], tz_of[contact["owner_id"]]
+        today = as_of.astimezone(tz).date()
+        stats = _stats(contact, aggregates.get(contact["id"]), as_of)
+        cadence = scoring.resolve_cadence(contact["cadence_days"], cadences[owner].get(contact["circle"]), stats)
+        score = scoring.depth_score(stats, cadence.days)
+        due = scoring.next_due_on(stats.last_at, contact["created_at"].astimezone(tz).date(), cadence.days, tz)
+        updates.append(
+            (contact["id"], score.total, json.dumps(score.components), cadence.days, cadence.source, cadence.sample,
+             due, as_of, stats.last_at)
+        )
+        snapshots.append(ScoreSnapshot(contact_id=contact["id"], week=week, score=score.total))
+        if nudges:
+            label = circle_labels[contact["circle"]]
+            _contact_nudges(
+                wanted, contact, stats, cadence, score.total, today, tz, label, asks.get(contact["id"], (0, None))
+            )
+            _yearly_nudges(wanted, contact, score.total, today, user_of[owner].birthday_lead_days, dates[contact["id"]])
+
+    with transaction.atomic():
+        if write:
+            _write_contacts(updates)
+        if snapshot:
+            ScoreSnapshot.objects.bulk_create(
+                snapshots, batch_size=WRITE_BATCH, update_conflicts=True,
+                unique_fields=["contact", "week"], update_fields=["score"],
+            )
+        if nudges:
+            _sync_nudges(ids, wanted)
+    return Summary(users=len(users), contacts=len(contacts), nudges=len(wanted.rows))
+
+
+def _sync_nudges(contact_ids, wanted: _Nudges) -> None:
+    """Create the wanted nudges, refresh their wording, drop unacted ones that no longer apply."""
+    keys = wanted.keys()
+    stale = [
+        pk
+        for pk, cid, reason, due in Nudge.objects.filter(
+            contact_id__in=contact_ids, state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED]
+        ).values_list("pk", "contact_id", "reason", "due_on")
+        if (cid, reason, due) not in keys
+    ]
+    if stale:
+        Nudge.objects.filter(pk__in=stale).delete()
+    Nudge.objects.bulk_create(
+        wanted.rows, batch_size=WRITE_BATCH, update_conflicts=True,
+        unique_fields=["contact", "reason", "due_on"], update_fields=["message", "priority", "level", "show_from"],
+    )
+
+
+def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:
+    """Recompute cadences, scores, snapshots and (for today) nudges of these users.
+
+    ``as_of`` (a datetime) computes everything as it stood then, from the
+    interactions up to that moment; nudges are only made for the present.
+    """
+    now = timezone.now()
+    as_of = as_of or now
+    summary = Summary()
+    user_ids = list(user_ids)
+    User = get_user_model()
+    for start in range(0, len(user_ids), USERS_PER_BATCH):
+        users = list(User.objects.filter(pk__in=user_ids[start : start + USERS_PER_BATCH]))
+        summary += _pass(users, as_of=as_of, contact_ids=contact_ids, nudges=as_of >= now - datetime.timedelta(minutes=5))
+    return summary
+
+
+def rebuild_score_history(user_id: int, until: datetime.datetime, *, weeks: int | None = None) -> int:
+    """Weekly score snapshots from the first interaction (or ``weeks`` back) up to ``until``."""
+    first = Interaction.objects.filter(owner_id=user_id, occurred_at__lte=until).order_by("occurred_at").first()
+    if first is None:
+        return 0
+    user = get_user_model().objects.get(pk=user_id)
+    start = week_of(first.occurred_at.date())
+    if weeks is not None:
+        start = max(start, week_of(until.date()) - datetime.timedelta(weeks=weeks))
+    count = 0
+    day = start + datetime.timedelta(days=6)
+    while day < until.date():
+        moment = datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
+        _pass([user], as_of=moment, nudges=False, write=False)
+        count += 1
+        day += datetime.timedelta(weeks=1)
+    return count
+
+
+def recompute_user(user_id: int, *, as_of=None, rebuild_history: bool = False) -> Summary:
+    """One user, e.g. after an import: optionally the weekly history first, then the present."""
+    as_of = as_of or timezone.now()
+    if rebuild_history:
+        rebuild_score_history(user_id, as_of, weeks=HISTORY_WEEKS)
+    return recompute_users([user_id], as_of=as_of)
