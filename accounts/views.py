@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from interactions.tasks import recompute_users
+
 from .forms import ProfileForm
 
 
@@ -9,7 +11,9 @@ from .forms import ProfileForm
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Profile saved.")
+        user = form.save()
+        # New circle rhythms change who is due: rework it in the background.
+        recompute_users.delay_on_commit([user.pk])
+        messages.success(request, "Settings saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})

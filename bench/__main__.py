@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0)
     print(f"Seeding {args.contacts:,} contacts and {args.interactions:,} interactions…", flush=True)
     start = time.perf_counter()
-    call_command("seed_demo", contacts=args.contacts, interactions=args.interactions, seed=1)
+    call_command("seed_demo", contacts=args.contacts, interactions=args.interactions, seed=1, history_weeks=0)
     print(f"  seeded in {time.perf_counter() - start:.1f} s", flush=True)
     from django.db import connection
 

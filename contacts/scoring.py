@@ -95,6 +95,24 @@ class Score:
     components: dict[str, float] = field(default_factory=dict)
 
 
+COMPONENT_HELP = {
+    "recency": ("Recency", "how recently you talked, against your usual rhythm"),
+    "frequency": ("Frequency", "conversations in the past year, face to face counting most"),
+    "reciprocity": ("Give and take", "who reaches out, and favours done versus asked"),
+    "duration": ("Known for", "how long you have known each other"),
+    "richness": ("Richness", "conversations worth a note, and how good they were"),
+}
+
+
+def explain_components(components: dict[str, float]) -> list[dict]:
+    """The stored components as rows for "why this score?"."""
+    return [
+        {"name": name, "label": label, "help": help_text, "points": round(components.get(name, 0)),
+         "max": WEIGHTS[name]}
+        for name, (label, help_text) in COMPONENT_HELP.items()
+    ]
+
+
 def describe_days(days: int) -> str:
     """``7`` → "every week", ``21`` → "every 3 weeks", ``60`` → "every 2 months"."""
     if days == 1:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from interactions.models import Interaction
 
-from . import services
+from . import scoring, services
 from .forms import ContactForm
 from .models import Circle, Contact
 
@@ -51,6 +51,7 @@ def contact_detail(request, pk):
             "tags": contact.tags.all(),
             "introduced": contact.introduced.all(),
             "timeline": timeline,
+            "components": scoring.explain_components(contact.depth_components),
         },
     )
 

@@ -126,6 +126,8 @@ def _days_phrase(days: int) -> str:
 
 
 def _silence(days: int) -> str:
+    if days == 1:
+        return "1 day"
     if days < 60:
         return f"{days} days"
     if days < 730:
@@ -193,13 +195,15 @@ def _contact_nudges(nudges, contact, stats, cadence, depth, today, tz, circle_la
         if level:
             if stats.last_at:
                 since = (today - stats.last_at.astimezone(tz).date()).days
-                said = f"Last talked {since} days ago"
+                said = f"Last talked {_silence(since)} ago"
             else:
                 said = "No conversation logged yet"
             late = (today - due).days
             nudges.add(
                 contact, Nudge.Reason.OVERDUE, due, due, f"{said}; {cadence.explain(circle_label)}",
-                weight * (1 + late / cadence.days) * (1.25 if level == "red" else 1),
+                # Lateness counts, but only up to 3× the cadence: a friend lost
+                # for years must not push a close one a week late off the list.
+                weight * (1 + min(2.0, late / cadence.days)),
                 level=Nudge.Level.RED if level == "red" else Nudge.Level.YELLOW,
             )
     count, last_ask = asks

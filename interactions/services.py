@@ -181,3 +181,22 @@ def delete_interactions(queryset) -> int:
     for owner_id, contact_ids in owners.items():
         _recompute_later(owner_id, contact_ids)
     return per_model.get(Interaction._meta.label, 0)
+
+
+SNOOZE_DAYS = 7
+
+
+def act_on_nudge(nudge: Nudge, action: str, *, today: datetime.date, snooze_days: int = SNOOZE_DAYS) -> bool:
+    """Done, snooze or dismiss a nudge that is still open (or snoozed).
+
+    A conditional UPDATE: pressing a button twice, or in two tabs, acts once.
+    Returns whether this call changed it.
+    """
+    changes = {
+        "done": {"state": Nudge.State.DONE, "resolved_at": timezone.now(), "snoozed_until": None},
+        "dismiss": {"state": Nudge.State.DISMISSED, "resolved_at": timezone.now(), "snoozed_until": None},
+        "snooze": {"state": Nudge.State.SNOOZED, "snoozed_until": today + datetime.timedelta(days=snooze_days)},
+    }[action]
+    return bool(
+        Nudge.objects.filter(pk=nudge.pk, state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED]).update(**changes)
+    )

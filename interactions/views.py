@@ -1,8 +1,10 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -10,7 +12,7 @@ from contacts.models import Circle, Contact
 
 from . import services
 from .forms import InteractionForm
-from .models import Interaction
+from .models import Interaction, Nudge
 
 RECENT = 15
 
@@ -37,13 +39,16 @@ def _render_dashboard(request, form, status=200):
         "talked_30": sum(c["last_30"] for c in circles),
         "interactions_30": Interaction.objects.for_user(user).filter(occurred_at__gte=since).count(),
         "recent": Interaction.objects.for_user(user).with_contacts().recent()[:RECENT],
+        "nudges": Nudge.objects.for_today(user, timezone.localdate()),
     }
     return render(request, "interactions/dashboard.html", context, status=status)
 
 
 @login_required
 def dashboard(request):
-    return _render_dashboard(request, InteractionForm(owner=request.user))
+    # ?contact=Name prefills the form, e.g. after "Done" on a nudge.
+    initial = {"contacts": request.GET["contact"]} if request.GET.get("contact") else None
+    return _render_dashboard(request, InteractionForm(owner=request.user, initial=initial))
 
 
 @login_required
@@ -79,4 +84,23 @@ def delete(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user), pk=pk)
     services.delete_interaction(interaction)
     messages.success(request, "Deleted the conversation.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def nudge_action(request, pk, action):
+    nudge = get_object_or_404(Nudge.objects.for_user(request.user).select_related("contact"), pk=pk)
+    today = timezone.localdate()
+    acted = services.act_on_nudge(nudge, action, today=today)
+    name = nudge.contact.display_name
+    if not acted:
+        messages.info(request, f"That nudge about {name} was already taken care of.")
+    elif action == "done":
+        messages.success(request, f"Done: {name}. Log how it went?")
+        return redirect(f"{reverse('dashboard')}?{urlencode({'contact': name})}#log-heading")
+    elif action == "snooze":
+        messages.success(request, f"Snoozed {name} for {services.SNOOZE_DAYS} days.")
+    else:
+        messages.success(request, f"Dismissed the nudge about {name}.")
     return redirect("dashboard")

@@ -71,17 +71,31 @@ def test_password_reset_sends_a_working_link(client, owner):
     assert owner.check_password("brand-new-pass-phrase")
 
 
-def test_profile_saves_time_zone_and_digest(owner_client, owner):
-    response = owner_client.post(
-        reverse("profile"), {"name": "Olive", "time_zone": "America/Sao_Paulo", "digest_enabled": "on", "digest_hour": "8"}
-    )
+PROFILE = {
+    "name": "Olive", "time_zone": "America/Sao_Paulo", "digest_enabled": "on", "digest_hour": "8",
+    "nudge_cap": "3", "birthday_lead_days": "10",
+    "cadence_inner": "5", "cadence_close": "30", "cadence_friends": "", "cadence_network": "180",
+    "cadence_acquaintance": "",
+}
+
+
+def test_profile_saves_time_zone_digest_and_circle_rhythms(owner_client, owner):
+    from contacts.models import CircleCadence
+
+    response = owner_client.post(reverse("profile"), PROFILE)
     assert response.status_code == 302
     owner.refresh_from_db()
     assert (owner.time_zone, owner.digest_hour, owner.digest_enabled) == ("America/Sao_Paulo", 8, True)
+    assert (owner.nudge_cap, owner.birthday_lead_days) == (3, 10)
+    assert CircleCadence.for_owner(owner.pk) == {
+        "inner": 5, "close": 30, "friends": None, "network": 180, "acquaintance": None,
+    }
+    # the form shows what was saved
+    assert owner_client.get(reverse("profile")).context["form"]["cadence_inner"].value() == 5
 
 
 def test_profile_refuses_an_unknown_time_zone(owner_client, owner):
-    response = owner_client.post(reverse("profile"), {"time_zone": "Mars/Olympus", "digest_hour": "8"})
+    response = owner_client.post(reverse("profile"), {**PROFILE, "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
     owner.refresh_from_db()
     assert owner.time_zone == "UTC"

@@ -67,6 +67,7 @@ from contacts.demo_data import (
     K,
 )
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Tag
+from interactions import engine
 from interactions.models import Direction, Interaction, InteractionContact, Kind
 from interactions.services import refresh_last_interaction
 
@@ -609,12 +610,17 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
         )
         parser.add_argument(
+            "--history-weeks", type=int, default=26, metavar="N",
+            help="Weeks of score history to rebuild after seeding (default 26; 0 for none).",
+        )
+        parser.add_argument(
             "--reset", action="store_true",
             help="Delete the demo users' contacts, tags and interactions first "
                  "(and restore the demo password).",
         )
 
-    def handle(self, *args, users, contacts, interactions, seed, reset, **options):
+    def handle(self, *args, users, contacts, interactions, seed, reset, history_weeks, **options):
+        non_negative("history-weeks", history_weeks)
         if users < 1:
             raise CommandError(f"--users must be at least 1, not {users}.")
         non_negative("contacts", contacts)
@@ -635,6 +641,13 @@ class Command(BaseCommand):
                 results.append(
                     self._seed_user(number, email, contacts, interactions, seed, reset, now, log)
                 )
+        # Scores, nudges and some weekly history, as the nightly job would leave them.
+        for result in results:
+            if not result.skipped:
+                user_id = User.objects.get(email__iexact=result.email).pk
+                if history_weeks:
+                    engine.rebuild_score_history(user_id, now, weeks=history_weeks)
+                engine.recompute_users([user_id], as_of=now)
         self.stdout.write(summary(results, seed))
 
     def _seed_user(self, number, email, contacts, interactions, seed, reset, now, log) -> Result:
