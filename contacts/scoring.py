@@ -187,7 +187,8 @@ def reciprocity(stats: ContactStats) -> float:
     starts_them = stats.incoming + stats.mutual / 2
     started = starts_me + starts_them
     balance = 1 - abs(starts_me - starts_them) / started if started else 0.5
-    favours = 1 / (1 + math.exp(-0.7 * (stats.favours_given - stats.favours_asked)))
+    # A logistic curve, written with tanh so a lopsided history cannot overflow exp().
+    favours = 0.5 * (1 + math.tanh(0.35 * (stats.favours_given - stats.favours_asked)))
     return (balance + favours) / 2
 
 
