@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # What a bare machine has: none of the services the test suite itself uses.
 NOT_ON_A_BARE_MACHINE = {
     "DATABASE_URL", "REDIS_URL", "CACHE_URL", "SECRET_KEY", "DEBUG", "HTTPS", "EMAIL_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "CELERY_QUEUE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "CELERY_QUEUE", "CELERY_TASK_ALWAYS_EAGER",
 }
 
 
@@ -71,6 +72,28 @@ def test_make_run_serves_the_app_and_ctrl_c_stops_everything(running_app, browse
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     expect(page.locator("#recent-list li").first).to_be_visible()
+    expect(page.get_by_role("region", name="Reach out")).to_be_visible()
+
+    # Logging a conversation reaches the embedded worker through the file broker:
+    # it rescores that person in the background.
+    database = sqlite3.connect(app["var"] / "relcrm.sqlite3")
+    name, before = database.execute(
+        "SELECT display_name, scored_at FROM contacts_contact WHERE circle = 'inner' ORDER BY id LIMIT 1"
+    ).fetchone()
+    form = page.get_by_role("form", name="Log a conversation")
+    form.get_by_label("Contact").fill(name)
+    form.get_by_role("button", name="Log it").click()
+    expect(page.get_by_role("status")).to_contain_text(f"with {name}")
+
+    def rescored():
+        (after,) = database.execute("SELECT scored_at FROM contacts_contact WHERE display_name = ?", [name]).fetchone()
+        return after != before
+
+    deadline = time.monotonic() + 30
+    while not rescored() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert rescored(), "".join(app["output"])
+    database.close()
     page.close()
 
     # Ctrl-C in a terminal signals the whole foreground process group.

@@ -51,3 +51,36 @@ def test_log_a_conversation_from_the_dashboard(page, transactional_db, owner, pa
 def test_wrong_password_shows_a_message(page, transactional_db, owner):
     sign_in(page, owner.email, "not-the-password")
     expect(page.get_by_text("The email address and/or password you specified are not correct.")).to_be_visible()
+
+
+def test_act_on_a_nudge_from_the_dashboard(page, transactional_db, owner, password):
+    import datetime
+
+    from django.utils import timezone
+
+    from interactions import engine, services
+    from interactions.models import Nudge
+    from tests.factories import ContactFactory
+
+    ana = ContactFactory(owner=owner, display_name="Ana Lima", circle="inner")
+    ben = ContactFactory(owner=owner, display_name="Ben Okafor", circle="inner")
+    for person in (ana, ben):
+        services.log_interaction(owner, contacts=[person], channel="call",
+                                 occurred_at=timezone.now() - datetime.timedelta(days=12))
+    engine.recompute_users([owner.pk])
+    sign_in(page, owner.email, password)
+
+    reach_out = page.get_by_role("region", name="Reach out")
+    expect(reach_out.get_by_role("listitem")).to_have_count(2)
+    reach_out.get_by_role("form", name="Ben Okafor").get_by_role("button", name="Snooze").click()
+    expect(page.get_by_role("status")).to_contain_text("Snoozed Ben Okafor for 7 days")
+    expect(page.get_by_role("region", name="Reach out").get_by_role("listitem")).to_have_count(1)
+
+    page.get_by_role("form", name="Ana Lima").get_by_role("button", name="Done").click()
+    expect(page.get_by_role("status")).to_contain_text("Done: Ana Lima. Log how it went?")
+    expect(page.get_by_role("form", name="Log a conversation").get_by_label("Contact")).to_have_value("Ana Lima")
+    expect(page.get_by_role("region", name="Reach out")).to_contain_text("Nobody is waiting on you today")
+    assert dict(Nudge.objects.values_list("contact__display_name", "state")) == {
+        "Ana Lima": "done", "Ben Okafor": "snoozed",
+    }
+    screenshot(page, "dashboard-after-done")
