@@ -8,6 +8,7 @@ and the guard against formulas are described in :mod:`contacts.exporting`.
 """
 
 import io
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         stream = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=True)
         try:
             return write(owner, stream)
+        except BrokenPipeError:
+            # The reader went away (`| head`): further writes, and the flush at
+            # exit, go nowhere instead of raising again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), binary.fileno())
+            raise CommandError("Standard output was closed before the export was complete.") from None
         finally:
             stream.flush()
             stream.detach()  # leave sys.stdout open
