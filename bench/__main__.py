@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench import last_interaction
+    from bench import last_interaction, recompute
 
     call_command("migrate", verbosity=0)
     print(f"Seeding {args.contacts:,} contacts and {args.interactions:,} interactions…", flush=True)
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
-    results = [last_interaction.run(args.runs)]
+    results = [last_interaction.run(args.runs), recompute.run(args.runs)]
     print()
     print(f"{'benchmark':<34}{'measured':>12}{'floor':>12}{'ratio':>9}  target")
     for name, measured, floor, target in results:

@@ -7,6 +7,7 @@ The README promises it; this is the check, on the UC Irvine CollegeMsg network
 import collections
 import csv
 import datetime
+import io
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,9 @@ def test_depth_ranks_next_months_contacts_better_than_recency(tmp_path):
         user = UserFactory(email=f"student{person}@collegemsg.example")
         path = tmp_path / f"student{person}.csv"
         write_log(path, person, messages, start)
-        call_command("import_interactions", "--user", user.email, str(path), stdout=open("/dev/null", "w"))
+        out = io.StringIO()
+        call_command("import_interactions", "--user", user.email, str(path), stdout=out)
+        assert out.getvalue().startswith("Imported "), out.getvalue()
         users[person] = user
     engine.recompute_users([u.pk for u in users.values()], as_of=cutoff)
 
