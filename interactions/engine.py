@@ -63,9 +63,8 @@ def _aggregates(owner_ids, as_of, contact_ids):
     rows = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids, interaction__occurred_at__lte=as_of)
     if contact_ids is not None:
         rows = rows.filter(contact_id__in=contact_ids)
-    return {
-        row.pop("contact_id"): row
-        for row in rows.values("contact_id")
+    grouped = (
+        rows.values("contact_id")
         .annotate(
             count=Count("pk"),
             first_at=Min(when),
@@ -86,7 +85,15 @@ def _aggregates(owner_ids, as_of, contact_ids):
             quality_count=Count("interaction__quality"),
         )
         .order_by()
-    }
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Compiling this one query costs more than it saves, and a batch's
+                # GROUP BY should sort in memory rather than spill to disk.
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        return {row.pop("contact_id"): row for row in grouped}
 
 
 def _asks_since_last_favour(aggregates, as_of):
@@ -281,9 +288,13 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
     ids = [c["id"] for c in contacts]
     aggregates = _aggregates(owner_ids, as_of, ids if contact_ids is not None else None)
     asks = _asks_since_last_favour(aggregates, as_of) if nudges else {}
+    # By owner, not by a list of thousands of ids, when the whole of each user is recomputed.
+    scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
     dates = defaultdict(list)
     if nudges:
-        for row in ImportantDate.objects.filter(contact_id__in=ids).values("id", "contact_id", "label", "month", "day"):
+        for row in ImportantDate.objects.filter(contact__archived=False, **scope).values(
+            "id", "contact_id", "label", "month", "day"
+        ):
             dates[row["contact_id"]].append(row)
     circle_labels = dict(Contact._meta.get_field("circle").choices)
 
@@ -318,17 +329,17 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
                 unique_fields=["contact", "week"], update_fields=["score"],
             )
         if nudges:
-            _sync_nudges(ids, wanted)
+            _sync_nudges(scope, wanted)
     return Summary(users=len(users), contacts=len(contacts), nudges=len(wanted.rows))
 
 
-def _sync_nudges(contact_ids, wanted: _Nudges) -> None:
+def _sync_nudges(scope: dict, wanted: _Nudges) -> None:
     """Create the wanted nudges, refresh their wording, drop unacted ones that no longer apply."""
     keys = wanted.keys()
     stale = [
         pk
         for pk, cid, reason, due in Nudge.objects.filter(
-            contact_id__in=contact_ids, state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED]
+            state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
         ).values_list("pk", "contact_id", "reason", "due_on")
         if (cid, reason, due) not in keys
     ]
