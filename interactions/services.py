@@ -43,9 +43,9 @@ def refresh_last_interaction(contact_ids: Iterable[int] | None = None, *, owner_
         ids = list(contact_ids)
         if not ids:
             return 0
-        placeholders = ", ".join(["%s"] * len(ids))
-        scope, params = f"ic.contact_id IN ({placeholders})", ids
-        contact_scope, contact_params = f"c.id IN ({placeholders})", ids
+        in_list = ", ".join(["%s"] * len(ids))
+        scope, params = f"ic.contact_id IN ({in_list})", ids
+        contact_scope, contact_params = f"c.id IN ({in_list})", ids
     elif owner_id is not None:
         scope, params = "i.owner_id = %s", [owner_id]
         contact_scope, contact_params = "c.owner_id = %s", [owner_id]
