@@ -183,7 +183,7 @@ def _yearly_nudges(nudges, contact, depth, today, lead, dates):
             )
 
 
-def _contact_nudges(nudges, contact, stats, cadence, depth, today, tz, circle_label, asks):
+def _contact_nudges(nudges, contact, stats, cadence, due, depth, today, tz, circle_label, asks):
     name = _first_name(contact)
     weight = 0.3 + depth / 100
     fading, gap = scoring.is_fading(stats, today, tz)
@@ -197,7 +197,6 @@ def _contact_nudges(nudges, contact, stats, cadence, depth, today, tz, circle_la
             weight * 0.8,
         )
     else:
-        due = scoring.next_due_on(stats.last_at, contact["created_at"].astimezone(tz).date(), cadence.days, tz)
         level = scoring.overdue_level(today, due, cadence.days)
         if level:
             if stats.last_at:
@@ -316,7 +315,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
         if nudges:
             label = circle_labels[contact["circle"]]
             _contact_nudges(
-                wanted, contact, stats, cadence, score.total, today, tz, label, asks.get(contact["id"], (0, None))
+                wanted, contact, stats, cadence, due, score.total, today, tz, label, asks.get(contact["id"], (0, None))
             )
             _yearly_nudges(wanted, contact, score.total, today, user_of[owner].birthday_lead_days, dates[contact["id"]])
 
