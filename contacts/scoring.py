@@ -54,15 +54,20 @@ OVERDUE_RED = 1.5  # × the cadence: the nudge turns red
 FADING_FACTOR = 8  # × the usual gap: most such ties decay (Navarro et al. 2017)
 
 
-@dataclass(frozen=True)
+# Not frozen: the nightly pass builds one per contact, and a frozen dataclass
+# takes several times longer to build. Nothing here changes one.
+@dataclass(slots=True)
 class ContactStats:
-    """What the interactions say about one contact, as of one moment."""
+    """What the interactions say about one contact, as of one moment.
+
+    The fields between ``as_of`` and ``known_since`` are the figures the engine
+    reads per contact (``interactions.activity.FIGURES``), in this order.
+    """
 
     as_of: datetime.datetime
     count: int = 0
     first_at: datetime.datetime | None = None
     last_at: datetime.datetime | None = None
-    known_since: datetime.date | None = None  # "met on", when it is earlier than the first conversation
     # Sum of CHANNEL_DEPTH over conversations in the last FREQUENCY_WINDOW_DAYS.
     weighted_recent: float = 0.0
     # Learning the usual gap: conversations in the recent window, its first and last.
@@ -74,9 +79,12 @@ class ContactStats:
     mutual: int = 0
     favours_asked: int = 0
     favours_given: int = 0
+    last_asked_at: datetime.datetime | None = None
+    last_given_at: datetime.datetime | None = None
     with_note: int = 0
     quality_sum: int = 0
     quality_count: int = 0
+    known_since: datetime.date | None = None  # "met on", when it is earlier than the first conversation
 
 
 @dataclass(frozen=True)

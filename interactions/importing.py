@@ -42,7 +42,7 @@ from django.utils import timezone
 from contacts.models import Contact, ContactMethod
 
 from .models import Channel, Direction, Interaction, InteractionContact
-from .services import refresh_last_interaction
+from .services import refresh_contact_figures
 
 REQUIRED_COLUMNS = ("occurred_at", "contact", "channel", "direction")
 OPTIONAL_COLUMNS = ("note",)
@@ -429,7 +429,7 @@ def import_interactions(user, source: bytes | BinaryIO, *, dry_run: bool = False
         if dry_run or not todo:
             return result
         _write(user, todo, resolved, new)
-        refresh_last_interaction(owner_id=user.pk)
+        refresh_contact_figures({_pk(resolved[row.contact]) for row in todo})
         transaction.on_commit(partial(recompute_scores, user.pk))
     return result
 
