@@ -226,19 +226,22 @@ def richness(stats: ContactStats) -> float:
 
 def depth_score(stats: ContactStats, cadence_days: int | None) -> Score:
     """The 0–100 depth of a relationship, with the points each component gave."""
-    parts = {
-        "recency": recency(stats, cadence_days),
-        "frequency": frequency(stats),
-        "reciprocity": reciprocity(stats) if stats.count else 0.0,
-        "duration": duration(stats),
-        "richness": richness(stats),
+    parts = (
+        recency(stats, cadence_days),
+        frequency(stats),
+        reciprocity(stats) if stats.count else 0.0,
+        duration(stats),
+        richness(stats),
+    )
+    components = {
+        name: round(weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value), 1)
+        for (name, weight), value in zip(WEIGHTS.items(), parts, strict=True)
     }
-    components = {name: round(WEIGHTS[name] * min(1.0, max(0.0, value)), 1) for name, value in parts.items()}
-    total = int(round(sum(components.values())))
+    total = round(sum(components.values()))
     return Score(total=min(100, max(0, total)), components=components)
 
 
-def next_due_on(last_at: datetime.datetime | None, since: datetime.date, cadence_days: int | None, tz):
+def next_due_on(last_at: datetime.datetime | None, since: datetime.date | None, cadence_days: int | None, tz):
     """The day a conversation is due: a cadence after the last one (or after ``since``)."""
     if cadence_days is None:
         return None

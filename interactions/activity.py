@@ -35,6 +35,13 @@ COUNT, LAST_AT, RECENT_FIRST_AT, LAST_ASKED_AT = AT["count"], AT["last_at"], AT[
 
 BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any interaction
 
+try:
+    import psycopg
+
+    TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(psycopg.postgres.types["timestamptz"].oid, psycopg.pq.Format.TEXT)
+except ImportError:  # SQLite only
+    TIMESTAMPTZ_LOADER = None
+
 
 def window_start(as_of: datetime.datetime) -> datetime.datetime:
     """Interactions after this moment are "recent" as of ``as_of``."""
@@ -109,6 +116,22 @@ def is_current(row: tuple, moment: datetime.datetime, window_since: datetime.dat
     )
 
 
+def _fetch(rows):
+    """The rows of a values_list() query; on PostgreSQL with psycopg's own timestamp loader.
+
+    Django's wraps each timestamp in a Python call to set its time zone, and a
+    row here holds seven: that was a third of reading every contact's figures.
+    The session is in UTC, so psycopg's loader gives the same values.
+    """
+    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", TIMESTAMPTZ_LOADER)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
     """The same figures as ``as_of(owner_ids, moment, contact_ids)``, from the stored rows.
 
@@ -124,7 +147,9 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
     rows = rows.filter(contact__owner_id__in=owner_ids) if whole_users else rows.filter(contact_id__in=contact_ids)
     wanted = set(contact_ids)
     figures, asks, current = {}, {}, set()
-    for cid, window_since, asked, *row in rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES):
+    for cid, window_since, asked, *row in _fetch(
+        rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES)
+    ):
         if cid in wanted and is_current(row, moment, window_since):
             current.add(cid)
             if row[COUNT]:

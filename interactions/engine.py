@@ -215,13 +215,14 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     wanted = _Nudges()
     updates = []
     week = week_of(as_of.date())
+    today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
     for contact in contacts:
-        owner, tz = contact["owner_id"], tz_of[contact["owner_id"]]
-        today = as_of.astimezone(tz).date()
+        owner, tz, today = contact["owner_id"], tz_of[contact["owner_id"]], today_of[contact["owner_id"]]
         stats = _stats(contact, aggregates.get(contact["id"]), as_of)
         cadence = scoring.resolve_cadence(contact["cadence_days"], cadences[owner].get(contact["circle"]), stats)
         score = scoring.depth_score(stats, cadence.days)
-        due = scoring.next_due_on(stats.last_at, contact["created_at"].astimezone(tz).date(), cadence.days, tz)
+        since = None if stats.last_at else contact["created_at"].astimezone(tz).date()
+        due = scoring.next_due_on(stats.last_at, since, cadence.days, tz)
         updates.append(
             (contact["id"], score.total, score.components, cadence.days, cadence.source, cadence.sample, due,
              stats.last_at)
