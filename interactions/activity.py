@@ -19,7 +19,7 @@ import dataclasses
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, FloatField, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
 from contacts import scoring
@@ -50,10 +50,15 @@ def window_start(as_of: datetime.datetime) -> datetime.datetime:
 
 def _grouped(rows, since):
     """``rows`` (InteractionContact) grouped by contact: its id, then FIGURES in that order."""
+    # Channel depth in hundredths: a sum of integers is exact in any order, so
+    # the stored figure and one computed later agree to the last bit.
     depth = Case(
-        *[When(interaction__channel=channel, then=Value(w)) for channel, w in scoring.CHANNEL_DEPTH.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
+        *[
+            When(interaction__channel=channel, then=Value(round(w * 100)))
+            for channel, w in scoring.CHANNEL_DEPTH.items()
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
     )
     recent = Q(interaction__occurred_at__gt=since)
     when = "interaction__occurred_at"
@@ -71,7 +76,9 @@ def _grouped(rows, since):
         "with_note": Count("pk", filter=~Q(interaction__note="")),
         "quality_sum": Sum("interaction__quality", default=0),
         "quality_count": Count("interaction__quality"),
-        "weighted_recent": Sum(depth, filter=recent, default=0.0),
+        "weighted_recent": ExpressionWrapper(
+            Sum(depth, filter=recent, default=0) / Value(100.0), output_field=FloatField()
+        ),
         "recent_count": Count("pk", filter=recent),
         "recent_first_at": Min(when, filter=recent),
         "recent_last_at": Max(when, filter=recent),

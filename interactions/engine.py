@@ -1,10 +1,13 @@
 """The engine: cadences, depth scores and nudges, recomputed set-based.
 
 One pass over a batch of users costs a fixed number of queries, however many
-contacts and interactions they have: their contacts, one GROUP BY over their
-interactions, the favours of the few contacts who may owe a favour, their
-important dates and open nudges; then one write per table. The scoring itself
-is pure Python (``contacts.scoring``). Running a pass twice leaves the same
+contacts and interactions they have: their contacts; what their interactions
+add up to (``activity``: for the present, the stored row of each contact, with
+the few stale rows recomputed; for a past moment, one GROUP BY over the
+interactions up to then); the favours of the few contacts who may owe a
+favour, their important dates; then one statement for the contacts with their
+snapshots and one for the nudges (``engine_writes``). The scoring itself is
+pure Python (``contacts.scoring``). Running a pass twice leaves the same
 state: contact fields are overwritten, nudges are unique on (contact, reason,
 due date) and snapshots on (contact, week).
 """
