@@ -262,8 +262,15 @@ def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:
     return summary
 
 
-def rebuild_score_history(user_id: int, until: datetime.datetime, *, weeks: int | None = None) -> int:
-    """Weekly score snapshots from the first interaction (or ``weeks`` back) up to ``until``."""
+def rebuild_score_history(
+    user_id: int, until: datetime.datetime, *, weeks: int | None = None, contact_ids=None, since=None
+) -> int:
+    """Weekly score snapshots from the first interaction (or ``weeks`` back) up to ``until``.
+
+    ``contact_ids`` limits it to those people, and ``since`` to the weeks
+    ending after that moment: a week's score depends only on the
+    conversations up to its end, so earlier weeks cannot have changed.
+    """
     first = Interaction.objects.filter(owner_id=user_id, occurred_at__lte=until).order_by("occurred_at").first()
     if first is None:
         return 0
@@ -271,19 +278,27 @@ def rebuild_score_history(user_id: int, until: datetime.datetime, *, weeks: int 
     start = week_of(first.occurred_at.date())
     if weeks is not None:
         start = max(start, week_of(until.date()) - datetime.timedelta(weeks=weeks))
+    if since is not None:
+        start = max(start, week_of(since.astimezone(datetime.UTC).date()))
     count = 0
     day = start + datetime.timedelta(days=6)
     while day < until.date():
         moment = datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
-        _pass([user], as_of=moment, nudges=False, write=False)
+        _pass([user], as_of=moment, contact_ids=contact_ids, nudges=False, write=False)
         count += 1
         day += datetime.timedelta(weeks=1)
     return count
 
 
-def recompute_user(user_id: int, *, as_of=None, rebuild_history: bool = False) -> Summary:
-    """One user, e.g. after an import: optionally the weekly history first, then the present."""
+def recompute_user(
+    user_id: int, *, as_of=None, rebuild_history: bool = False, contact_ids=None, history_since=None
+) -> Summary:
+    """One user, e.g. after an import: optionally the weekly history first, then the present.
+
+    ``contact_ids`` and ``history_since`` limit the history rebuilt to those
+    people and the weeks from that moment (see ``rebuild_score_history``).
+    """
     as_of = as_of or timezone.now()
     if rebuild_history:
-        rebuild_score_history(user_id, as_of, weeks=HISTORY_WEEKS)
+        rebuild_score_history(user_id, as_of, weeks=HISTORY_WEEKS, contact_ids=contact_ids, since=history_since)
     return recompute_users([user_id], as_of=as_of)
