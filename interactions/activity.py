@@ -108,14 +108,14 @@ def as_of(owner_ids, moment, contact_ids=None) -> dict[int, tuple]:
         }
 
 
-def is_current(row: tuple, moment: datetime.datetime, window_since: datetime.datetime) -> bool:
+def is_current(row: tuple, moment: datetime.datetime, window_since: datetime.datetime, since=None) -> bool:
     """Whether a stored row gives the same figures as ``as_of`` would at ``moment``.
 
-    Its window must start no later than ``moment``'s and still hold all its
-    recent interactions, and no interaction may lie after ``moment`` (one
-    logged a little ahead of the clock).
+    Its window must start no later than ``moment``'s (``since``, given when
+    checking many rows) and still hold all its recent interactions, and no
+    interaction may lie after ``moment`` (one logged a little ahead of the clock).
     """
-    since = window_start(moment)
+    since = since or window_start(moment)
     return (
         window_since <= since
         and (row[RECENT_FIRST_AT] is None or row[RECENT_FIRST_AT] > since)
@@ -154,10 +154,11 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
     rows = rows.filter(contact__owner_id__in=owner_ids) if whole_users else rows.filter(contact_id__in=contact_ids)
     wanted = set(contact_ids)
     figures, asks, current = {}, {}, set()
+    since = window_start(moment)
     for cid, window_since, asked, *row in _fetch(
         rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES)
     ):
-        if cid in wanted and is_current(row, moment, window_since):
+        if cid in wanted and is_current(row, moment, window_since, since):
             current.add(cid)
             if row[COUNT]:
                 figures[cid] = row
