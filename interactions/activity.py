@@ -19,19 +19,29 @@ import dataclasses
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, ExpressionWrapper, FloatField, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
 from contacts import scoring
 from contacts.models import Contact
 
+from . import engine_writes
 from .models import ContactActivity, Interaction, InteractionContact, Kind
 
 # The figures per contact, as tuples in the order of ContactStats' fields, so
 # that ``ContactStats(as_of, *figures)`` builds one at the least cost.
 FIGURES = tuple(f.name for f in dataclasses.fields(scoring.ContactStats))[1:-1]
 AT = {name: i for i, name in enumerate(FIGURES)}  # where each figure sits in a row
-COUNT, LAST_AT, RECENT_FIRST_AT, LAST_ASKED_AT = AT["count"], AT["last_at"], AT["recent_first_at"], AT["last_asked_at"]
+COUNT, LAST_AT, LAST_ASKED_AT = AT["count"], AT["last_at"], AT["last_asked_at"]
+WEIGHTED, RECENT_COUNT, RECENT_FIRST_AT, RECENT_LAST_AT = (
+    AT["weighted_recent"],
+    AT["recent_count"],
+    AT["recent_first_at"],
+    AT["recent_last_at"],
+)
+# How far past a window's new start to look for its new first conversation
+# before grouping the person's conversations again.
+LOOKAHEAD = datetime.timedelta(days=30)
 
 BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any interaction
 
@@ -48,11 +58,11 @@ def window_start(as_of: datetime.datetime) -> datetime.datetime:
     return as_of - datetime.timedelta(days=scoring.FREQUENCY_WINDOW_DAYS)
 
 
-def _grouped(rows, since):
-    """``rows`` (InteractionContact) grouped by contact: its id, then FIGURES in that order."""
-    # Channel depth in hundredths: a sum of integers is exact in any order, so
-    # the stored figure and one computed later agree to the last bit.
-    depth = Case(
+def _depth():
+    # Channel depth in hundredths: a sum of integers is exact in any order and
+    # can be taken apart again, so a stored figure and one computed later agree
+    # to the last bit.
+    return Case(
         *[
             When(interaction__channel=channel, then=Value(round(w * 100)))
             for channel, w in scoring.CHANNEL_DEPTH.items()
@@ -60,6 +70,11 @@ def _grouped(rows, since):
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def _grouped(rows, since):
+    """``rows`` (InteractionContact) grouped by contact: its id, then FIGURES in that order."""
+    depth = _depth()
     recent = Q(interaction__occurred_at__gt=since)
     when = "interaction__occurred_at"
     figures = {
@@ -76,9 +91,7 @@ def _grouped(rows, since):
         "with_note": Count("pk", filter=~Q(interaction__note="")),
         "quality_sum": Sum("interaction__quality", default=0),
         "quality_count": Count("interaction__quality"),
-        "weighted_recent": ExpressionWrapper(
-            Sum(depth, filter=recent, default=0) / Value(100.0), output_field=FloatField()
-        ),
+        "weighted_recent": Sum(depth, filter=recent, default=0),
         "recent_count": Count("pk", filter=recent),
         "recent_first_at": Min(when, filter=recent),
         "recent_last_at": Max(when, filter=recent),
@@ -95,32 +108,35 @@ def _big_group_by() -> None:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-def as_of(owner_ids, moment, contact_ids=None) -> dict[int, tuple]:
+def as_of(owner_ids, moment, contact_ids=None) -> dict[int, list]:
     """FIGURES per contact from the interactions up to ``moment`` (contacts without any are left out)."""
     rows = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids, interaction__occurred_at__lte=moment)
     if contact_ids is not None:
         rows = rows.filter(contact_id__in=contact_ids)
     with transaction.atomic():
         _big_group_by()
-        return {
-            cid: tuple(figures)
-            for cid, *figures in _grouped(rows, window_start(moment)).values_list("contact_id", *FIGURES)
-        }
+        figures = {}
+        for cid, *row in _grouped(rows, window_start(moment)).values_list("contact_id", *FIGURES):
+            row[WEIGHTED] /= 100
+            figures[cid] = row
+        return figures
 
 
-def is_current(row: tuple, moment: datetime.datetime, window_since: datetime.datetime, since=None) -> bool:
-    """Whether a stored row gives the same figures as ``as_of`` would at ``moment``.
+def state(row, moment: datetime.datetime, window_since: datetime.datetime, since=None) -> str:
+    """What a stored row (FIGURES) needs to give the figures ``as_of`` would at ``moment``.
 
-    Its window must start no later than ``moment``'s (``since``, given when
-    checking many rows) and still hold all its recent interactions, and no
-    interaction may lie after ``moment`` (one logged a little ahead of the clock).
+    "current": nothing. "moved": its window has lost conversations from its
+    old end (the window starts later at ``moment``, ``since``), which can be
+    taken off. "stale": it must be computed again — its window starts after
+    ``moment``'s, or a conversation lies after ``moment`` (logged a little
+    ahead of the clock).
     """
     since = since or window_start(moment)
-    return (
-        window_since <= since
-        and (row[RECENT_FIRST_AT] is None or row[RECENT_FIRST_AT] > since)
-        and (row[LAST_AT] is None or row[LAST_AT] <= moment)
-    )
+    if window_since > since or (row[LAST_AT] is not None and row[LAST_AT] > moment):
+        return "stale"
+    if row[RECENT_FIRST_AT] is not None and row[RECENT_FIRST_AT] <= since:
+        return "moved"
+    return "current"
 
 
 def _fetch(rows):
@@ -144,31 +160,96 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
 
     ``whole_users`` says that ``contact_ids`` are all of the users' contacts
     being scored, so the rows are read by owner rather than by a long id list.
-    Rows that are missing or stale are computed from the interactions and
-    refreshed in the same call: a few more statements, for those contacts only.
+    Rows whose window moved on lose the conversations that left it
+    (``_slide``); rows that are missing or stale are computed from the
+    interactions. Both are written back.
 
     Returns the figures, the favours asked since the last one given with the
-    latest ask (for current rows with any), and the contacts that were stale.
+    latest ask, and the contacts that were computed from the interactions.
     """
     rows = ContactActivity.objects.all()
     rows = rows.filter(contact__owner_id__in=owner_ids) if whole_users else rows.filter(contact_id__in=contact_ids)
     wanted = set(contact_ids)
-    figures, asks, current = {}, {}, set()
+    figures, asks, moved, done = {}, {}, {}, set()
     since = window_start(moment)
     for cid, window_since, asked, *row in _fetch(
         rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES)
     ):
-        if cid in wanted and is_current(row, moment, window_since, since):
-            current.add(cid)
-            if row[COUNT]:
-                figures[cid] = row
-            if asked:
-                asks[cid] = (asked, row[LAST_ASKED_AT])
-    stale = sorted(wanted - current)
+        if cid not in wanted:
+            continue
+        kind = state(row, moment, window_since, since)
+        if kind == "stale":
+            continue
+        done.add(cid)
+        if asked:
+            asks[cid] = (asked, row[LAST_ASKED_AT])
+        if kind == "moved":
+            moved[cid] = (row, window_since)
+        elif row[COUNT]:
+            row[WEIGHTED] /= 100
+            figures[cid] = row
+    slid, lost = _slide(owner_ids, moved, since)
+    for cid, row in slid.items():
+        row[WEIGHTED] /= 100
+        figures[cid] = row
+    stale = sorted((wanted - done) | lost)
     if stale:
         figures |= as_of(owner_ids, moment, stale)
         refresh(stale, now=moment)
     return figures, asks, stale
+
+
+def _slide(owner_ids, moved: dict, since) -> tuple[dict, set]:
+    """Take the conversations that left the window off the rows in ``moved`` (id → (row, window_since)).
+
+    Two small queries over the conversations by date: those between each
+    row's old window start and ``since`` (taken off the recent count and
+    weight), and the first after ``since`` within LOOKAHEAD (the window's new
+    first). A row whose window still holds conversations but none that soon is
+    left to be computed again. The rows are written back only if unchanged
+    since they were read, so a conversation logged meanwhile is never lost.
+
+    Returns the updated rows (FIGURES, weight in hundredths) and the ids left.
+    """
+    if not moved:
+        return {}, set()
+    ids = list(moved)
+    links = InteractionContact.objects.filter(contact_id__in=ids, interaction__owner_id__in=owner_ids)
+    oldest = min(window_since for _, window_since in moved.values())
+    leaving = {
+        cid: (n, weight)
+        for cid, n, weight in links.filter(interaction__occurred_at__gt=oldest, interaction__occurred_at__lte=since)
+        .filter(interaction__occurred_at__gt=F("contact__activity__window_since"))
+        .values("contact_id")
+        .annotate(n=Count("pk"), weight=Sum(_depth(), default=0))
+        .values_list("contact_id", "n", "weight")
+    }
+    first = dict(
+        links.filter(interaction__occurred_at__gt=since, interaction__occurred_at__lte=since + LOOKAHEAD)
+        .values("contact_id")
+        .annotate(first=Min("interaction__occurred_at"))
+        .values_list("contact_id", "first")
+    )
+    slid, lost = {}, set()
+    for cid, (row, window_since) in moved.items():
+        n, weight = leaving.get(cid, (0, 0))
+        row[RECENT_COUNT] -= n
+        row[WEIGHTED] -= weight
+        if row[RECENT_COUNT] == 0:
+            row[RECENT_FIRST_AT] = row[RECENT_LAST_AT] = None
+        elif cid in first:
+            row[RECENT_FIRST_AT] = first[cid]
+        else:
+            lost.add(cid)
+            continue
+        slid[cid] = row
+    engine_writes.windows(
+        [
+            (cid, moved[cid][1], since, row[WEIGHTED], row[RECENT_COUNT], row[RECENT_FIRST_AT], row[RECENT_LAST_AT])
+            for cid, row in slid.items()
+        ]
+    )
+    return slid, lost
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, ScoreSnapshot
 
-from .models import Nudge
+from .models import ContactActivity, Nudge
 
 WRITE_BATCH = 2000
 
@@ -195,3 +195,46 @@ def _nudges_orm(rows, owner_ids, contact_ids) -> None:
         unique_fields=["contact", "reason", "due_on"],
         update_fields=list(NUDGE_REFRESHED),
     )
+
+
+WINDOW_COLUMNS = (
+    ("id", "bigint"),
+    ("old_since", "timestamptz"),
+    ("since", "timestamptz"),
+    ("weighted", "int"),
+    ("n", "int"),
+    ("first_at", "timestamptz"),
+    ("last_at", "timestamptz"),
+)
+
+
+def windows(rows) -> None:
+    """Move the recent window of stored figures: tuples of WINDOW_COLUMNS.
+
+    A row is written only if its window still starts where it did when read
+    (``old_since``): a refresh in between, by a write to that person's
+    conversations, has the last word.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        for cid, old_since, since, weighted, n, first_at, last_at in rows:
+            ContactActivity.objects.filter(contact_id=cid, window_since=old_since).update(
+                window_since=since,
+                weighted_recent=weighted,
+                recent_count=n,
+                recent_first_at=first_at,
+                recent_last_at=last_at,
+            )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {ContactActivity._meta.db_table} AS a SET
+                window_since = v.since, weighted_recent = v.weighted, recent_count = v.n,
+                recent_first_at = v.first_at, recent_last_at = v.last_at
+            FROM {_rows(WINDOW_COLUMNS)} AS v
+            WHERE a.contact_id = v.id AND a.window_since = v.old_since
+            """,
+            {"rows": _json(rows)},
+        )

@@ -197,7 +197,7 @@ class ContactActivity(models.Model):
     The all-time figures cover every interaction. The ``recent_*`` figures and
     ``weighted_recent`` cover those after ``window_since``: they stay exact for
     any later window start up to ``recent_first_at``, when the oldest of them
-    leaves the window and the row must be refreshed (see the README, "Depth score").
+    leaves the window and is taken off (see the README, "Stored figures").
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True, related_name="activity")
@@ -217,7 +217,7 @@ class ContactActivity(models.Model):
     quality_sum = models.PositiveIntegerField(default=0)
     quality_count = models.PositiveIntegerField(default=0)
     window_since = models.DateTimeField()
-    weighted_recent = models.FloatField(default=0)
+    weighted_recent = models.PositiveIntegerField(default=0)  # in hundredths: see activity._depth
     recent_count = models.PositiveIntegerField(default=0)
     recent_first_at = models.DateTimeField(null=True)
     recent_last_at = models.DateTimeField(null=True)

@@ -27,7 +27,11 @@ def log(owner, contacts, days, **extra):
 
 def stored(contact):
     row = ContactActivity.objects.filter(pk=contact.pk).values_list(*activity.FIGURES).first()
-    return tuple(row) if row and row[activity.COUNT] else None
+    if not row or not row[activity.COUNT]:
+        return None
+    row = list(row)
+    row[activity.WEIGHTED] /= 100
+    return row
 
 
 def computed(owner, contact, moment=None):
@@ -56,6 +60,8 @@ def history(owner):
         log(owner, [ben], days, channel="email", direction="outgoing", kind="favour_asked")
     log(owner, [cai, dee], 45, channel="social", direction="outgoing")
     log(owner, [cai], 400, channel="letter", direction="incoming", quality=2)
+    for days in (363, 361, 358):  # a busy spell a year ago: the window's next first is days away
+        log(owner, [dee], days, channel="in_person", direction="incoming")
     return ana, ben, cai, dee
 
 
@@ -66,7 +72,7 @@ def state(owner):
 
 
 class TestStoredPassEqualsFromScratch:
-    @pytest.mark.parametrize("later", [0, 1, 30, 200, 800])
+    @pytest.mark.parametrize("later", [0, 1, 2, 4, 30, 200, 800])
     def test_same_scores_cadences_and_nudges(self, owner, later):
         history(owner)
         moment = timezone.now() + datetime.timedelta(days=later)
@@ -77,15 +83,30 @@ class TestStoredPassEqualsFromScratch:
         assert state(owner) == scratch
         assert scratch[1], "the history makes nudges"
 
-    def test_a_stale_row_is_recomputed_and_written_back(self, owner):
-        _, ben, *_ = history(owner)
-        assert stored(ben) is not None
-        moment = timezone.now() + datetime.timedelta(days=2)  # Ben's conversation of 364 days ago leaves the window
-        row = ContactActivity.objects.get(pk=ben.pk)
-        assert not activity.is_current(tuple(getattr(row, name) for name in activity.FIGURES), moment, row.window_since)
+    @pytest.mark.parametrize(
+        ("later", "kind"),
+        [
+            (0, "current"),
+            (2, "moved"),  # Dee's conversation of 363 days ago leaves; the next, 361 days ago, is near
+            (4, "moved"),  # ...and Ben's of 364 days ago; his next is 64 days later
+            (30, "moved"),
+        ],
+    )
+    def test_rows_whose_window_moved_lose_what_left_it_and_are_written_back(self, owner, later, kind):
+        people = history(owner)
+        moment = timezone.now() + datetime.timedelta(days=later)
+        kinds = set()
+        for person in people:
+            row = ContactActivity.objects.get(pk=person.pk)
+            kinds.add(activity.state([getattr(row, name) for name in activity.FIGURES], moment, row.window_since))
+        assert kind in kinds
         engine._pass([owner], as_of=moment, stored=True)
-        assert stored(ben) == computed(owner, ben, moment)
-        assert ContactActivity.objects.get(pk=ben.pk).recent_count == 6  # 300 days ago and since
+        for person in people:
+            row = ContactActivity.objects.get(pk=person.pk)
+            figures = [getattr(row, name) for name in activity.FIGURES]
+            figures[activity.WEIGHTED] /= 100
+            assert figures == computed(owner, person, moment), person.display_name
+            assert activity.state(figures, moment, row.window_since) == "current"
 
     def test_interactions_ahead_of_the_moment_are_left_out(self, owner):
         ana = ContactFactory(owner=owner, circle="friends")
