@@ -39,9 +39,9 @@ WEIGHTED, RECENT_COUNT, RECENT_FIRST_AT, RECENT_LAST_AT = (
     AT["recent_first_at"],
     AT["recent_last_at"],
 )
-# How far past a window's new start to look for its new first conversation
-# before grouping the person's conversations again.
-LOOKAHEAD = datetime.timedelta(days=30)
+# How far past a window's new start to look, by date, for its new first
+# conversation; people with none that soon are looked up one by one.
+LOOKAHEAD = datetime.timedelta(days=7)
 
 BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any interaction
 
@@ -188,37 +188,38 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
         elif row[COUNT]:
             row[WEIGHTED] /= 100
             figures[cid] = row
-    slid, lost = _slide(owner_ids, moved, since)
-    for cid, row in slid.items():
+    for cid, row in _slide(owner_ids, moved, since).items():
         row[WEIGHTED] /= 100
         figures[cid] = row
-    stale = sorted((wanted - done) | lost)
+    stale = sorted(wanted - done)
     if stale:
         figures |= as_of(owner_ids, moment, stale)
         refresh(stale, now=moment)
     return figures, asks, stale
 
 
-def _slide(owner_ids, moved: dict, since) -> tuple[dict, set]:
+def _slide(owner_ids, moved: dict, since) -> dict:
     """Take the conversations that left the window off the rows in ``moved`` (id → (row, window_since)).
 
     Two small queries over the conversations by date: those between each
     row's old window start and ``since`` (taken off the recent count and
-    weight), and the first after ``since`` within LOOKAHEAD (the window's new
-    first). A row whose window still holds conversations but none that soon is
-    left to be computed again. The rows are written back only if unchanged
-    since they were read, so a conversation logged meanwhile is never lost.
+    weight), and each person's first after ``since`` within LOOKAHEAD (the
+    window's new first); for the few with none that soon, a third by person.
+    The rows are written back only if unchanged since they were read, so a
+    conversation logged meanwhile is never lost.
 
-    Returns the updated rows (FIGURES, weight in hundredths) and the ids left.
+    Returns the updated rows (FIGURES, weight in hundredths).
     """
     if not moved:
-        return {}, set()
-    ids = list(moved)
-    links = InteractionContact.objects.filter(contact_id__in=ids, interaction__owner_id__in=owner_ids)
-    oldest = min(window_since for _, window_since in moved.values())
+        return {}
+    # By date over all the users' conversations, not by person: a day or two of
+    # them, where the people whose window moved are the busiest ones.
+    links = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids)
+    # Every conversation that left a window is at or after its first recent one.
+    oldest = min(row[RECENT_FIRST_AT] for row, _ in moved.values())
     leaving = {
         cid: (n, weight)
-        for cid, n, weight in links.filter(interaction__occurred_at__gt=oldest, interaction__occurred_at__lte=since)
+        for cid, n, weight in links.filter(interaction__occurred_at__gte=oldest, interaction__occurred_at__lte=since)
         .filter(interaction__occurred_at__gt=F("contact__activity__window_since"))
         .values("contact_id")
         .annotate(n=Count("pk"), weight=Sum(_depth(), default=0))
@@ -230,18 +231,25 @@ def _slide(owner_ids, moved: dict, since) -> tuple[dict, set]:
         .annotate(first=Min("interaction__occurred_at"))
         .values_list("contact_id", "first")
     )
-    slid, lost = {}, set()
-    for cid, (row, window_since) in moved.items():
+    for cid, (row, _) in moved.items():
         n, weight = leaving.get(cid, (0, 0))
         row[RECENT_COUNT] -= n
         row[WEIGHTED] -= weight
-        if row[RECENT_COUNT] == 0:
-            row[RECENT_FIRST_AT] = row[RECENT_LAST_AT] = None
-        elif cid in first:
+    # The quieter people, with nothing that soon: by person, as they have few conversations.
+    later = [cid for cid, (row, _) in moved.items() if row[RECENT_COUNT] and cid not in first]
+    if later:
+        first |= dict(
+            InteractionContact.objects.filter(contact_id__in=later, interaction__occurred_at__gt=since)
+            .values("contact_id")
+            .annotate(first=Min("interaction__occurred_at"))
+            .values_list("contact_id", "first")
+        )
+    slid = {}
+    for cid, (row, _) in moved.items():
+        if row[RECENT_COUNT]:
             row[RECENT_FIRST_AT] = first[cid]
         else:
-            lost.add(cid)
-            continue
+            row[RECENT_FIRST_AT] = row[RECENT_LAST_AT] = None
         slid[cid] = row
     engine_writes.windows(
         [
@@ -249,7 +257,7 @@ def _slide(owner_ids, moved: dict, since) -> tuple[dict, set]:
             for cid, row in slid.items()
         ]
     )
-    return slid, lost
+    return slid
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
-"""The engine's writes: each contact's fields with the week's snapshot, and the nudges.
+"""The engine's writes: each contact's fields with the week's snapshot, the nudges, moved windows.
 
-On PostgreSQL each is one statement whatever the number of rows: the rows
-travel as one JSON array of arrays, which costs far less to
-build and to parse than a parameter per value, and the contacts' UPDATE and
-the snapshots' upsert share it. Other databases (SQLite for ``make run``) get
-the same result through the ORM's bulk methods.
+On PostgreSQL the rows travel as one JSON array of arrays, which costs far
+less to build and to parse than a parameter per value: the contacts' UPDATE
+and the snapshots' upsert share one statement, the nudges' upsert is another.
+Other databases (SQLite for ``make run``) get the same result through the
+ORM's bulk methods.
 """
 
 import datetime
@@ -141,60 +141,45 @@ def nudges(rows, *, owner_ids=None, contact_ids=None) -> None:
     snoozed or dismissed keeps its state (they are unique on contact, reason
     and day).
     """
-    if connection.vendor != "postgresql":
-        _nudges_orm(rows, owner_ids, contact_ids)
-        return
-    scope, ids = ("n.owner_id", owner_ids) if contact_ids is None else ("n.contact_id", contact_ids)
-    table = Nudge._meta.db_table
-    fields = ", ".join(NUDGE_FIELDS)
-    changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH wanted AS MATERIALIZED {_rows(NUDGE_COLUMNS)},
-            gone AS (
-                DELETE FROM {table} AS n
-                WHERE {scope} = ANY(%(ids)s) AND n.state IN (%(open)s, %(snoozed)s)
-                  AND NOT EXISTS (
-                      SELECT 1 FROM wanted w
-                      WHERE w.contact_id = n.contact_id AND w.reason = n.reason AND w.due_on = n.due_on
-                  )
-            )
-            INSERT INTO {table} AS n ({fields}, state, created_at)
-            SELECT {fields}, %(open)s, %(now)s FROM wanted
-            ON CONFLICT (contact_id, reason, due_on) DO UPDATE SET
-                {", ".join(f"{name} = EXCLUDED.{name}" for name in NUDGE_REFRESHED)}
-            WHERE {changed}
-            """,
-            {
-                "rows": _json(rows),
-                "ids": list(ids),
-                "open": Nudge.State.OPEN,
-                "snoozed": Nudge.State.SNOOZED,
-                "now": timezone.now(),
-            },
-        )
-
-
-def _nudges_orm(rows, owner_ids, contact_ids) -> None:
     scope = {"owner_id__in": owner_ids} if contact_ids is None else {"contact_id__in": contact_ids}
     keys = {(row[1], row[2], row[3]) for row in rows}
-    stale = [
+    # Compared here rather than by an anti-join in SQL: the planner cannot
+    # know how many wanted rows the JSON holds, and guessing a hundred it may
+    # compare every open nudge with every wanted one.
+    unwanted = [
         pk
         for pk, cid, reason, due in Nudge.objects.filter(
             state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
         ).values_list("pk", "contact_id", "reason", "due_on")
         if (cid, reason, due) not in keys
     ]
-    if stale:
-        Nudge.objects.filter(pk__in=stale).delete()
-    Nudge.objects.bulk_create(
-        [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
-        batch_size=WRITE_BATCH,
-        update_conflicts=True,
-        unique_fields=["contact", "reason", "due_on"],
-        update_fields=list(NUDGE_REFRESHED),
-    )
+    if unwanted:
+        Nudge.objects.filter(pk__in=unwanted).delete()
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Nudge.objects.bulk_create(
+            [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
+            batch_size=WRITE_BATCH,
+            update_conflicts=True,
+            unique_fields=["contact", "reason", "due_on"],
+            update_fields=list(NUDGE_REFRESHED),
+        )
+        return
+    table = Nudge._meta.db_table
+    fields = ", ".join(NUDGE_FIELDS)
+    changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS n ({fields}, state, created_at)
+            SELECT {fields}, %(open)s, %(now)s FROM {_rows(NUDGE_COLUMNS)} AS wanted
+            ON CONFLICT (contact_id, reason, due_on) DO UPDATE SET
+                {", ".join(f"{name} = EXCLUDED.{name}" for name in NUDGE_REFRESHED)}
+            WHERE {changed}
+            """,
+            {"rows": _json(rows), "open": Nudge.State.OPEN, "now": timezone.now()},
+        )
 
 
 WINDOW_COLUMNS = (
