@@ -41,8 +41,9 @@ FLOOR_SQL = """
 
 # First match wins: (what the statement is, pieces of its SQL).
 STATEMENT_KINDS = (
-    ("stale rows: GROUP BY, refresh", ("interactions_interactioncontact",)),
+    ("conversations: windows, stale rows", ("interactions_interactioncontact",)),
     ("stored figures: read", ('FROM "interactions_contactactivity"',)),
+    ("stored figures: write back", ("interactions_contactactivity",)),
     ("contacts UPDATE + snapshots upsert", ("INSERT INTO contacts_scoresnapshot",)),
     ("nudges: delete, upsert", ("interactions_nudge",)),
     ("contacts: read", ('FROM "contacts_contact"',)),
