@@ -4,15 +4,15 @@ One definition of the figures (``_grouped``) serves both. The engine scores the
 past (``--as-of``, the weekly history) straight from the interactions; the
 nightly pass reads one stored row per contact instead. Every write path that
 adds, edits or deletes interactions refreshes the rows of the contacts it
-touched (``refresh``, called by ``services.refresh_last_interaction``), so the
+touched (``refresh``, through ``services.refresh_contact_figures``), so the
 all-time figures are always current.
 
 The "recent" figures cover the interactions after ``window_since``. As time
 moves on the window only loses interactions from its old end, so a stored row
 stays exact until its oldest recent interaction (``recent_first_at``) falls
-out; then it is stale and ``stored_as_of`` recomputes it (and writes it back).
-Between two nights only the contacts with a conversation exactly a window ago
-go stale, a small share of them.
+out; then ``stored_as_of`` takes off what left (``_slide``) and writes the row
+back. Between two nights only the people with a conversation about a window
+ago move, a small share of them.
 """
 
 import dataclasses
