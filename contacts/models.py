@@ -207,7 +207,6 @@ class Contact(models.Model):
     )
     cadence_sample = models.PositiveIntegerField(default=0, editable=False)
     next_due_on = models.DateField(null=True, blank=True, editable=False)
-    # When the engine last changed the fields above (a pass leaves unchanged rows alone).
     scored_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -72,11 +72,7 @@ def _rows(columns) -> str:
 
 
 def scores(rows, *, scored_at: datetime.datetime, week: datetime.date, contacts: bool = True) -> None:
-    """Write each contact's score, cadence and due date (unless ``contacts`` is false) and its snapshot for ``week``.
-
-    On PostgreSQL a contact whose figures did not change keeps its row as it
-    was, ``scored_at`` included: it is when the engine last changed them.
-    """
+    """Write each contact's score, cadence and due date (unless ``contacts`` is false) and its snapshot for ``week``."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -89,11 +85,6 @@ def scores(rows, *, scored_at: datetime.datetime, week: datetime.date, contacts:
                 cadence_source = v.source, cadence_sample = v.sample, next_due_on = v.due,
                 scored_at = %(scored_at)s, last_interaction_at = v.last_at
             FROM v WHERE c.id = v.id
-              -- Unchanged rows are left alone: from one night to the next
-              -- many people's rounded figures stay the same.
-              AND (c.depth_score, c.depth_components, c.effective_cadence_days, c.cadence_source,
-                   c.cadence_sample, c.next_due_on, c.last_interaction_at)
-                  IS DISTINCT FROM (v.score, v.components, v.cadence, v.source, v.sample, v.due, v.last_at)
         )"""
         if contacts
         else ""
