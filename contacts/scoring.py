@@ -54,15 +54,20 @@ OVERDUE_RED = 1.5  # × the cadence: the nudge turns red
 FADING_FACTOR = 8  # × the usual gap: most such ties decay (Navarro et al. 2017)
 
 
-@dataclass(frozen=True)
+# Not frozen: the nightly pass builds one per contact, and a frozen dataclass
+# takes several times longer to build. Nothing here changes one.
+@dataclass(slots=True)
 class ContactStats:
-    """What the interactions say about one contact, as of one moment."""
+    """What the interactions say about one contact, as of one moment.
+
+    The fields between ``as_of`` and ``known_since`` are the figures the engine
+    reads per contact (``interactions.activity.FIGURES``), in this order.
+    """
 
     as_of: datetime.datetime
     count: int = 0
     first_at: datetime.datetime | None = None
     last_at: datetime.datetime | None = None
-    known_since: datetime.date | None = None  # "met on", when it is earlier than the first conversation
     # Sum of CHANNEL_DEPTH over conversations in the last FREQUENCY_WINDOW_DAYS.
     weighted_recent: float = 0.0
     # Learning the usual gap: conversations in the recent window, its first and last.
@@ -74,9 +79,12 @@ class ContactStats:
     mutual: int = 0
     favours_asked: int = 0
     favours_given: int = 0
+    last_asked_at: datetime.datetime | None = None
+    last_given_at: datetime.datetime | None = None
     with_note: int = 0
     quality_sum: int = 0
     quality_count: int = 0
+    known_since: datetime.date | None = None  # "met on", when it is earlier than the first conversation
 
 
 @dataclass(frozen=True)
@@ -218,19 +226,22 @@ def richness(stats: ContactStats) -> float:
 
 def depth_score(stats: ContactStats, cadence_days: int | None) -> Score:
     """The 0–100 depth of a relationship, with the points each component gave."""
-    parts = {
-        "recency": recency(stats, cadence_days),
-        "frequency": frequency(stats),
-        "reciprocity": reciprocity(stats) if stats.count else 0.0,
-        "duration": duration(stats),
-        "richness": richness(stats),
+    parts = (
+        recency(stats, cadence_days),
+        frequency(stats),
+        reciprocity(stats) if stats.count else 0.0,
+        duration(stats),
+        richness(stats),
+    )
+    components = {
+        name: round(weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value), 1)
+        for (name, weight), value in zip(WEIGHTS.items(), parts, strict=True)
     }
-    components = {name: round(WEIGHTS[name] * min(1.0, max(0.0, value)), 1) for name, value in parts.items()}
-    total = int(round(sum(components.values())))
+    total = round(sum(components.values()))
     return Score(total=min(100, max(0, total)), components=components)
 
 
-def next_due_on(last_at: datetime.datetime | None, since: datetime.date, cadence_days: int | None, tz):
+def next_due_on(last_at: datetime.datetime | None, since: datetime.date | None, cadence_days: int | None, tz):
     """The day a conversation is due: a cadence after the last one (or after ``since``)."""
     if cadence_days is None:
         return None

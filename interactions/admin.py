@@ -43,7 +43,7 @@ class InteractionAdmin(admin.ModelAdmin):
         contact_ids = set(form.instance.contacts.values_list("pk", flat=True))
         for formset in formsets:
             contact_ids |= {f.instance.contact_id for f in formset.deleted_forms if f.instance.contact_id}
-        services.refresh_last_interaction(contact_ids)
+        services.refresh_contact_figures(contact_ids)
 
     def delete_model(self, request, obj):
         services.delete_interaction(obj)

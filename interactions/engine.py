@@ -1,35 +1,36 @@
 """The engine: cadences, depth scores and nudges, recomputed set-based.
 
 One pass over a batch of users costs a fixed number of queries, however many
-contacts and interactions they have: their contacts, one GROUP BY over their
-interactions, the favours of the few contacts who may owe a favour, their
-important dates and open nudges; then one write per table. The scoring itself
-is pure Python (``contacts.scoring``). Running a pass twice leaves the same
+contacts and interactions they have: their contacts; what their interactions
+add up to (``activity``: for the present, the stored row of each contact, with
+the few stale rows recomputed; for a past moment, one GROUP BY over the
+interactions up to then); the favours of the few contacts who may owe a
+favour, their important dates; then one statement for the contacts with their
+snapshots and one for the nudges (``engine_writes``). The scoring itself is
+pure Python (``contacts.scoring``). Running a pass twice leaves the same
 state: contact fields are overwritten, nudges are unique on (contact, reason,
 due date) and snapshots on (contact, week).
 """
 
 import datetime
-import json
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
-from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.db import transaction
 from django.utils import timezone
 
 from contacts import scoring
-from contacts.models import Circle, CircleCadence, Contact, ImportantDate, ScoreSnapshot
+from contacts.models import Circle, CircleCadence, Contact, ImportantDate
 
+from . import activity, engine_writes
 from .models import Interaction, InteractionContact, Kind, Nudge
 
 GIVE_AND_TAKE_ASKS = 3  # favours asked since the last one given that earn a nudge
 USERS_PER_BATCH = 50
 NIGHTLY_HOUR = 3  # local time at which each user's nightly recompute runs
 HISTORY_WEEKS = 104  # how far back a rebuild of the weekly score history goes
-WRITE_BATCH = 2000
 
 CONTACT_FIELDS = (
     "id", "owner_id", "display_name", "given_name", "nickname", "circle", "cadence_days", "met_on",
@@ -50,59 +51,13 @@ class Summary:
         return self
 
 
-def _aggregates(owner_ids, as_of, contact_ids):
-    """One GROUP BY: everything the scoring needs, per contact."""
-    since = as_of - datetime.timedelta(days=scoring.FREQUENCY_WINDOW_DAYS)
-    depth = Case(
-        *[When(interaction__channel=channel, then=Value(w)) for channel, w in scoring.CHANNEL_DEPTH.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    recent = Q(interaction__occurred_at__gt=since)
-    when = "interaction__occurred_at"
-    rows = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids, interaction__occurred_at__lte=as_of)
-    if contact_ids is not None:
-        rows = rows.filter(contact_id__in=contact_ids)
-    grouped = (
-        rows.values("contact_id")
-        .annotate(
-            count=Count("pk"),
-            first_at=Min(when),
-            last_at=Max(when),
-            weighted_recent=Sum(depth, filter=recent, default=0.0),
-            recent_count=Count("pk", filter=recent),
-            recent_first_at=Min(when, filter=recent),
-            recent_last_at=Max(when, filter=recent),
-            outgoing=Count("pk", filter=Q(interaction__direction="outgoing")),
-            incoming=Count("pk", filter=Q(interaction__direction="incoming")),
-            mutual=Count("pk", filter=Q(interaction__direction="mutual")),
-            favours_asked=Count("pk", filter=Q(interaction__kind=Kind.FAVOUR_ASKED)),
-            favours_given=Count("pk", filter=Q(interaction__kind=Kind.FAVOUR_GIVEN)),
-            last_asked_at=Max(when, filter=Q(interaction__kind=Kind.FAVOUR_ASKED)),
-            last_given_at=Max(when, filter=Q(interaction__kind=Kind.FAVOUR_GIVEN)),
-            with_note=Count("pk", filter=~Q(interaction__note="")),
-            quality_sum=Sum("interaction__quality", default=0),
-            quality_count=Count("interaction__quality"),
-        )
-        .order_by()
-    )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Compiling this one query costs more than it saves, and a batch's
-                # GROUP BY should sort in memory rather than spill to disk.
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-        return {row.pop("contact_id"): row for row in grouped}
-
-
 def _asks_since_last_favour(aggregates, as_of):
     """Favours asked since the last one given, and the latest ask, for contacts with enough asks to matter."""
+    asked, last_asked, last_given = (activity.AT[name] for name in ("favours_asked", "last_asked_at", "last_given_at"))
     candidates = {
-        cid: agg["last_given_at"]
-        for cid, agg in aggregates.items()
-        if agg["favours_asked"] >= GIVE_AND_TAKE_ASKS
-        and (agg["last_given_at"] is None or agg["last_asked_at"] > agg["last_given_at"])
+        cid: row[last_given]
+        for cid, row in aggregates.items()
+        if row[asked] >= GIVE_AND_TAKE_ASKS and (row[last_given] is None or row[last_asked] > row[last_given])
     }
     if not candidates:
         return {}
@@ -112,12 +67,13 @@ def _asks_since_last_favour(aggregates, as_of):
     ).values_list("contact_id", "interaction__occurred_at"):
         if candidates[cid] is None or when > candidates[cid]:
             asks[cid] += 1
-    return {cid: (n, aggregates[cid]["last_asked_at"]) for cid, n in asks.items()}
+    return {cid: (n, aggregates[cid][last_asked]) for cid, n in asks.items()}
 
 
-def _stats(contact, agg, as_of) -> scoring.ContactStats:
-    agg = {k: v for k, v in (agg or {}).items() if k not in ("last_asked_at", "last_given_at")}
-    return scoring.ContactStats(as_of=as_of, known_since=contact["met_on"], **agg)
+def _stats(contact, figures, as_of) -> scoring.ContactStats:
+    if figures is None:
+        return scoring.ContactStats(as_of, known_since=contact["met_on"])
+    return scoring.ContactStats(as_of, *figures, known_since=contact["met_on"])
 
 
 def _first_name(contact) -> str:
@@ -146,19 +102,13 @@ class _Nudges:
     """Collects the nudges one pass wants to exist."""
 
     def __init__(self):
-        self.rows: list[Nudge] = []
+        self.rows: list[tuple] = []  # engine_writes.NUDGE_FIELDS
 
     def add(self, contact, reason, due_on, show_from, message, priority, level=Nudge.Level.INFO, date_id=None):
         self.rows.append(
-            Nudge(
-                owner_id=contact["owner_id"], contact_id=contact["id"], reason=reason, due_on=due_on,
-                show_from=show_from, message=message[:300], priority=round(priority, 4), level=level,
-                important_date_id=date_id,
-            )
+            (contact["owner_id"], contact["id"], reason, due_on, show_from, message[:300], round(priority, 4), level,
+             date_id)
         )
-
-    def keys(self):
-        return {(n.contact_id, n.reason, n.due_on) for n in self.rows}
 
 
 def _yearly_nudges(nudges, contact, depth, today, lead, dates):
@@ -223,47 +173,6 @@ def _contact_nudges(nudges, contact, stats, cadence, due, depth, today, tz, circ
         )
 
 
-def _write_contacts(rows) -> None:
-    """Write the engine's fields of many contacts in a few statements."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        columns = list(zip(*rows, strict=True))
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 20_000):
-                chunk = [list(col[start : start + 20_000]) for col in columns]
-                cursor.execute(
-                    """
-                    UPDATE contacts_contact AS c SET
-                        depth_score = v.depth_score, depth_components = v.components,
-                        effective_cadence_days = v.cadence, cadence_source = v.source,
-                        cadence_sample = v.sample, next_due_on = v.due, scored_at = v.scored_at,
-                        last_interaction_at = v.last_at
-                    FROM unnest(%s::bigint[], %s::smallint[], %s::jsonb[], %s::smallint[], %s::text[],
-                                %s::int[], %s::date[], %s::timestamptz[], %s::timestamptz[])
-                         AS v(id, depth_score, components, cadence, source, sample, due, scored_at, last_at)
-                    WHERE c.id = v.id
-                    """,
-                    chunk,
-                )
-        return
-    contacts = []
-    for cid, score, components, days, source, sample, due, scored_at, last_at in rows:
-        contacts.append(
-            Contact(
-                pk=cid, depth_score=score, depth_components=json.loads(components), effective_cadence_days=days,
-                cadence_source=source, cadence_sample=sample, next_due_on=due, scored_at=scored_at,
-                last_interaction_at=last_at,
-            )
-        )
-    Contact.objects.bulk_update(
-        contacts,
-        ["depth_score", "depth_components", "effective_cadence_days", "cadence_source", "cadence_sample",
-         "next_due_on", "scored_at", "last_interaction_at"],
-        batch_size=500,
-    )
-
-
 def local_hour(time_zone: str, now: datetime.datetime | None = None) -> int:
     return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(time_zone)).hour
 
@@ -272,8 +181,12 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=True) -> Summary:
-    """One set-based pass over ``users`` (a list of User rows)."""
+def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=False) -> Summary:
+    """One set-based pass over ``users`` (a list of User rows).
+
+    ``stored`` reads each contact's figures from ``ContactActivity`` rather
+    than grouping their interactions: the same result, for the present.
+    """
     owner_ids = [u.pk for u in users]
     tz_of = {u.pk: zoneinfo.ZoneInfo(u.time_zone) for u in users}
     user_of = {u.pk: u for u in users}
@@ -285,8 +198,13 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
         contacts = contacts.filter(pk__in=contact_ids)
     contacts = list(contacts.values(*CONTACT_FIELDS))
     ids = [c["id"] for c in contacts]
-    aggregates = _aggregates(owner_ids, as_of, ids if contact_ids is not None else None)
-    asks = _asks_since_last_favour(aggregates, as_of) if nudges else {}
+    if stored:
+        aggregates, asks, stale = activity.stored_as_of(owner_ids, as_of, ids, whole_users=contact_ids is None)
+        if nudges and stale:
+            asks |= _asks_since_last_favour({cid: aggregates[cid] for cid in stale if cid in aggregates}, as_of)
+    else:
+        aggregates = activity.as_of(owner_ids, as_of, ids if contact_ids is not None else None)
+        asks = _asks_since_last_favour(aggregates, as_of) if nudges else {}
     # By owner, not by a list of thousands of ids, when the whole of each user is recomputed.
     scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
     dates = defaultdict(list)
@@ -298,20 +216,20 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
     circle_labels = dict(Contact._meta.get_field("circle").choices)
 
     wanted = _Nudges()
-    updates, snapshots = [], []
+    updates = []
     week = week_of(as_of.date())
+    today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
     for contact in contacts:
-        owner, tz = contact["owner_id"], tz_of[contact["owner_id"]]
-        today = as_of.astimezone(tz).date()
+        owner, tz, today = contact["owner_id"], tz_of[contact["owner_id"]], today_of[contact["owner_id"]]
         stats = _stats(contact, aggregates.get(contact["id"]), as_of)
         cadence = scoring.resolve_cadence(contact["cadence_days"], cadences[owner].get(contact["circle"]), stats)
         score = scoring.depth_score(stats, cadence.days)
-        due = scoring.next_due_on(stats.last_at, contact["created_at"].astimezone(tz).date(), cadence.days, tz)
+        since = None if stats.last_at else contact["created_at"].astimezone(tz).date()
+        due = scoring.next_due_on(stats.last_at, since, cadence.days, tz)
         updates.append(
-            (contact["id"], score.total, json.dumps(score.components), cadence.days, cadence.source, cadence.sample,
-             due, as_of, stats.last_at)
+            (contact["id"], score.total, score.components, cadence.days, cadence.source, cadence.sample, due,
+             stats.last_at)
         )
-        snapshots.append(ScoreSnapshot(contact_id=contact["id"], week=week, score=score.total))
         if nudges:
             label = circle_labels[contact["circle"]]
             _contact_nudges(
@@ -320,34 +238,10 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, snapshot=T
             _yearly_nudges(wanted, contact, score.total, today, user_of[owner].birthday_lead_days, dates[contact["id"]])
 
     with transaction.atomic():
-        if write:
-            _write_contacts(updates)
-        if snapshot:
-            ScoreSnapshot.objects.bulk_create(
-                snapshots, batch_size=WRITE_BATCH, update_conflicts=True,
-                unique_fields=["contact", "week"], update_fields=["score"],
-            )
+        engine_writes.scores(updates, scored_at=as_of, week=week, contacts=write)
         if nudges:
-            _sync_nudges(scope, wanted)
+            engine_writes.nudges(wanted.rows, owner_ids=owner_ids, contact_ids=ids if contact_ids is not None else None)
     return Summary(users=len(users), contacts=len(contacts), nudges=len(wanted.rows))
-
-
-def _sync_nudges(scope: dict, wanted: _Nudges) -> None:
-    """Create the wanted nudges, refresh their wording, drop unacted ones that no longer apply."""
-    keys = wanted.keys()
-    stale = [
-        pk
-        for pk, cid, reason, due in Nudge.objects.filter(
-            state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
-        ).values_list("pk", "contact_id", "reason", "due_on")
-        if (cid, reason, due) not in keys
-    ]
-    if stale:
-        Nudge.objects.filter(pk__in=stale).delete()
-    Nudge.objects.bulk_create(
-        wanted.rows, batch_size=WRITE_BATCH, update_conflicts=True,
-        unique_fields=["contact", "reason", "due_on"], update_fields=["message", "priority", "level", "show_from"],
-    )
 
 
 def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:
@@ -363,12 +257,20 @@ def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:
     User = get_user_model()
     for start in range(0, len(user_ids), USERS_PER_BATCH):
         users = list(User.objects.filter(pk__in=user_ids[start : start + USERS_PER_BATCH]))
-        summary += _pass(users, as_of=as_of, contact_ids=contact_ids, nudges=as_of >= now - datetime.timedelta(minutes=5))
+        present = as_of >= now - datetime.timedelta(minutes=5)
+        summary += _pass(users, as_of=as_of, contact_ids=contact_ids, nudges=present, stored=present)
     return summary
 
 
-def rebuild_score_history(user_id: int, until: datetime.datetime, *, weeks: int | None = None) -> int:
-    """Weekly score snapshots from the first interaction (or ``weeks`` back) up to ``until``."""
+def rebuild_score_history(
+    user_id: int, until: datetime.datetime, *, weeks: int | None = None, contact_ids=None, since=None
+) -> int:
+    """Weekly score snapshots from the first interaction (or ``weeks`` back) up to ``until``.
+
+    ``contact_ids`` limits it to those people, and ``since`` to the weeks
+    ending after that moment: a week's score depends only on the
+    conversations up to its end, so earlier weeks cannot have changed.
+    """
     first = Interaction.objects.filter(owner_id=user_id, occurred_at__lte=until).order_by("occurred_at").first()
     if first is None:
         return 0
@@ -376,19 +278,27 @@ def rebuild_score_history(user_id: int, until: datetime.datetime, *, weeks: int 
     start = week_of(first.occurred_at.date())
     if weeks is not None:
         start = max(start, week_of(until.date()) - datetime.timedelta(weeks=weeks))
+    if since is not None:
+        start = max(start, week_of(since.astimezone(datetime.UTC).date()))
     count = 0
     day = start + datetime.timedelta(days=6)
     while day < until.date():
         moment = datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
-        _pass([user], as_of=moment, nudges=False, write=False)
+        _pass([user], as_of=moment, contact_ids=contact_ids, nudges=False, write=False)
         count += 1
         day += datetime.timedelta(weeks=1)
     return count
 
 
-def recompute_user(user_id: int, *, as_of=None, rebuild_history: bool = False) -> Summary:
-    """One user, e.g. after an import: optionally the weekly history first, then the present."""
+def recompute_user(
+    user_id: int, *, as_of=None, rebuild_history: bool = False, contact_ids=None, history_since=None
+) -> Summary:
+    """One user, e.g. after an import: optionally the weekly history first, then the present.
+
+    ``contact_ids`` and ``history_since`` limit the history rebuilt to those
+    people and the weeks from that moment (see ``rebuild_score_history``).
+    """
     as_of = as_of or timezone.now()
     if rebuild_history:
-        rebuild_score_history(user_id, as_of, weeks=HISTORY_WEEKS)
+        rebuild_score_history(user_id, as_of, weeks=HISTORY_WEEKS, contact_ids=contact_ids, since=history_since)
     return recompute_users([user_id], as_of=as_of)

@@ -42,7 +42,7 @@ from django.utils import timezone
 from contacts.models import Contact, ContactMethod
 
 from .models import Channel, Direction, Interaction, InteractionContact
-from .services import refresh_last_interaction
+from .services import refresh_contact_figures
 
 REQUIRED_COLUMNS = ("occurred_at", "contact", "channel", "direction")
 OPTIONAL_COLUMNS = ("note",)
@@ -429,8 +429,10 @@ def import_interactions(user, source: bytes | BinaryIO, *, dry_run: bool = False
         if dry_run or not todo:
             return result
         _write(user, todo, resolved, new)
-        refresh_last_interaction(owner_id=user.pk)
-        transaction.on_commit(partial(recompute_scores, user.pk))
+        touched = sorted({_pk(resolved[row.contact]) for row in todo})
+        refresh_contact_figures(touched)
+        earliest = min(row.occurred_at for row in todo)
+        transaction.on_commit(partial(recompute_scores, user.pk, touched, earliest))
     return result
 
 
@@ -467,8 +469,13 @@ def _pk(target: Target) -> int:
     return target.pk if isinstance(target, _NewContact) else target
 
 
-def recompute_scores(user_id: int) -> None:
-    """Scores, cadences, history and nudges from the whole (new) history of one user."""
+def recompute_scores(user_id: int, contact_ids=None, since: datetime.datetime | None = None) -> None:
+    """Scores, cadences and nudges of one user, after the weekly history of the imported people.
+
+    Only ``contact_ids`` (the people in the file) have a different past, and
+    only from ``since`` (its earliest conversation): the history is rebuilt
+    for them, from the week holding it.
+    """
     from . import engine
 
-    engine.recompute_user(user_id, rebuild_history=True)
+    engine.recompute_user(user_id, rebuild_history=True, contact_ids=contact_ids, history_since=since)

@@ -189,3 +189,38 @@ class Nudge(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.contact} ({self.due_on})"
+
+
+class ContactActivity(models.Model):
+    """What one contact's interactions add up to, kept current by ``interactions.activity``.
+
+    The all-time figures cover every interaction. The ``recent_*`` figures and
+    ``weighted_recent`` cover those after ``window_since``: they stay exact for
+    any later window start up to ``recent_first_at``, when the oldest of them
+    leaves the window and is taken off (see the README, "Stored figures").
+    """
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True, related_name="activity")
+    count = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField(null=True)
+    last_at = models.DateTimeField(null=True)
+    outgoing = models.PositiveIntegerField(default=0)
+    incoming = models.PositiveIntegerField(default=0)
+    mutual = models.PositiveIntegerField(default=0)
+    favours_asked = models.PositiveIntegerField(default=0)
+    favours_given = models.PositiveIntegerField(default=0)
+    last_asked_at = models.DateTimeField(null=True)
+    last_given_at = models.DateTimeField(null=True)
+    # Favours asked since the last one given (all of them when none was): the give-and-take nudge.
+    asks_since_given = models.PositiveIntegerField(default=0)
+    with_note = models.PositiveIntegerField(default=0)
+    quality_sum = models.PositiveIntegerField(default=0)
+    quality_count = models.PositiveIntegerField(default=0)
+    window_since = models.DateTimeField()
+    weighted_recent = models.PositiveIntegerField(default=0)  # in hundredths: see activity._depth
+    recent_count = models.PositiveIntegerField(default=0)
+    recent_first_at = models.DateTimeField(null=True)
+    recent_last_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.count} interactions"

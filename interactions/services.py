@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 
+from . import activity
 from .models import Interaction, InteractionContact, Nudge
 
 INTERACTION_FIELDS = ("occurred_at", "channel", "direction", "kind", "note", "duration_minutes", "quality")
@@ -81,6 +82,22 @@ def refresh_last_interaction(contact_ids: Iterable[int] | None = None, *, owner_
         return changed + cursor.rowcount
 
 
+def refresh_contact_figures(contact_ids: Iterable[int] | None = None, *, owner_id: int | None = None) -> int:
+    """After interactions were added, edited or deleted: what they add up to for the contacts touched.
+
+    Every write path calls this (or ``log_interaction`` does the same for one
+    new interaction), so the stored figures the nightly pass scores from
+    (``activity.refresh``) and ``last_interaction_at`` are never stale.
+    Limited to ``contact_ids``, or to every contact of ``owner_id``. Returns
+    how many last-talked dates changed.
+    """
+    if contact_ids is not None:
+        contact_ids = list(contact_ids)
+    with transaction.atomic():
+        activity.refresh(contact_ids, owner_id=owner_id)
+        return refresh_last_interaction(contact_ids, owner_id=owner_id)
+
+
 @transaction.atomic
 def log_interaction(owner, *, contacts: Iterable[Contact], **fields) -> Interaction:
     """Record an interaction with one or more of ``owner``'s contacts."""
@@ -97,6 +114,7 @@ def log_interaction(owner, *, contacts: Iterable[Contact], **fields) -> Interact
     moved = Contact.objects.filter(pk__in=ids).filter(
         Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=interaction.occurred_at)
     ).update(last_interaction_at=interaction.occurred_at)
+    activity.refresh(ids)
     if moved:
         _resolve_on_contact(owner, ids, interaction.occurred_at)
     _recompute_later(owner.pk, ids)
@@ -151,7 +169,7 @@ def update_interaction(interaction: Interaction, *, contacts: Iterable[Contact] 
             [InteractionContact(interaction=interaction, contact_id=pk) for pk in new_ids - affected]
         )
         affected |= new_ids
-    refresh_last_interaction(affected)
+    refresh_contact_figures(affected)
     _recompute_later(interaction.owner_id, affected)
     return interaction
 
@@ -162,7 +180,7 @@ def delete_interaction(interaction: Interaction) -> None:
     affected = list(interaction.contacts.values_list("pk", flat=True))
     owner_id = interaction.owner_id
     interaction.delete()
-    refresh_last_interaction(affected)
+    refresh_contact_figures(affected)
     if affected:
         _recompute_later(owner_id, affected)
 
@@ -177,7 +195,7 @@ def delete_interactions(queryset) -> int:
     for owner_id, contact_id in Contact.objects.filter(pk__in=affected).values_list("owner_id", "pk"):
         owners[owner_id].append(contact_id)
     _, per_model = queryset.delete()
-    refresh_last_interaction(affected)
+    refresh_contact_figures(affected)
     for owner_id, contact_ids in owners.items():
         _recompute_later(owner_id, contact_ids)
     return per_model.get(Interaction._meta.label, 0)

@@ -278,7 +278,7 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seed_demo, "refresh_last_interaction", fail_on_the_second_user)
+    monkeypatch.setattr(seed_demo, "refresh_contact_figures", fail_on_the_second_user)
     with pytest.raises(RuntimeError, match="disk full"):
         seed("--users", "2", "--contacts", "20")
     assert len(calls) == 2

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from contacts.models import Circle, Contact, ContactMethod
-from interactions import importing, services
+from interactions import engine, importing, services
 from interactions.importing import InteractionImportError, import_interactions
 from interactions.models import Channel, Direction, Interaction, InteractionContact
 from tests.factories import ContactFactory, ContactMethodFactory, UserFactory
@@ -371,6 +371,22 @@ class TestAfterImport:
         ben = Contact.objects.get(owner=owner, display_name="Ben")
         assert ben.scored_at is not None and ben.depth_score is not None
         assert ben.score_history.exists()
+
+    def test_history_is_rebuilt_for_the_imported_people_from_the_earliest_week(
+        self, owner, ana, tmp_path, django_capture_on_commit_callbacks
+    ):
+        now = timezone.now()
+        services.log_interaction(owner, contacts=[ana], occurred_at=now - datetime.timedelta(days=300))
+        rows = [f"{(now - datetime.timedelta(days=d)).isoformat()},Ben,message,outgoing," for d in (3, 20, 40)]
+        path = csv_file(tmp_path, "\n".join([HEADER, *rows]))
+        with django_capture_on_commit_callbacks(execute=True):
+            run(owner.email, path)
+        ben = Contact.objects.get(owner=owner, display_name="Ben")
+        weeks = list(ben.score_history.values_list("week", flat=True))
+        assert weeks[0] == engine.week_of((now - datetime.timedelta(days=40)).astimezone(datetime.UTC).date())
+        assert weeks[-1] == engine.week_of(now.date())
+        # Ana's past did not change: only the present week is scored.
+        assert list(ana.score_history.values_list("week", flat=True)) == [engine.week_of(now.date())]
 
     def test_nothing_new_means_no_recompute(self, owner, ana, tmp_path, django_capture_on_commit_callbacks):
         path = csv_file(tmp_path, f"{HEADER}\n2024-01-06T12:00:00Z,Ana Silva,call,mutual,")

@@ -69,7 +69,7 @@ from contacts.demo_data import (
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Tag
 from interactions import engine
 from interactions.models import Direction, Interaction, InteractionContact, Kind
-from interactions.services import refresh_last_interaction
+from interactions.services import refresh_contact_figures
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "relcrm-demo"
@@ -673,7 +673,7 @@ class Command(BaseCommand):
         seeder = Seeder(user, rng, now, phone_prefix, log)
         result.contacts = seeder.seed_contacts(contacts)
         result.interactions = seeder.seed_interactions(interactions)
-        refresh_last_interaction(owner_id=user.pk)
+        refresh_contact_figures(owner_id=user.pk)
         return result
 
 
