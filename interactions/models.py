@@ -189,3 +189,53 @@ class Nudge(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.contact} ({self.due_on})"
+
+
+class DigestQuerySet(OwnedQuerySet):
+    def settled_on(self, days, now):
+        """Rows that keep their user out of a dispatch: all but retries whose time has come."""
+        return self.filter(local_date__in=days).exclude(state=Digest.State.RETRY, retry_at__lte=now)
+
+    def interrupted(self, before):
+        """Claimed for sending before ``before`` and never finished: the worker died mid-send."""
+        return self.filter(state=Digest.State.SENDING, claimed_at__lt=before)
+
+
+class Digest(models.Model):
+    """One user's daily email for one local date: claimed before it is sent, never sent twice.
+
+    The row is inserted (unique on owner and local date) before anything is
+    rendered or sent, so whoever inserts it is the only one to send that day's
+    email. A send that failed before the server took the message is retried
+    through the ``retry`` state; one that may have reached the server is not.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Sending"
+        RETRY = "retry", "Waiting to retry"
+        SENT = "sent", "Sent"
+        EMPTY = "empty", "Nothing to send"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField(help_text="The day in the user's own time zone.")
+    state = models.CharField(max_length=10, choices=State, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    nudge_count = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-local_date", "owner_id"]
+        constraints = [
+            models.UniqueConstraint("owner", "local_date", name="digest_one_per_user_and_day"),
+        ]
+        indexes = [models.Index(fields=["local_date", "state"], name="digest_day_state")]
+
+    def __str__(self):
+        return f"{self.owner} on {self.local_date}: {self.get_state_display()}"
