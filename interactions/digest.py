@@ -235,13 +235,12 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-def claim(user_id: int, day: datetime.date) -> Digest | None:
+def claim(user_id: int, day: datetime.date, now: datetime.datetime) -> Digest | None:
     """Take the right to send ``user_id``'s email for ``day``; None when someone else has it.
 
     Either the first INSERT of the (user, day) row, or the conditional UPDATE
     of a row waiting to retry. Committed at once, before any sending.
     """
-    now = timezone.now()
     try:
         with transaction.atomic():
             return Digest.objects.create(owner_id=user_id, local_date=day, claimed_at=now)
@@ -253,18 +252,23 @@ def claim(user_id: int, day: datetime.date) -> Digest | None:
     return Digest.objects.get(owner_id=user_id, local_date=day)
 
 
-def deliver(user_id: int, day: datetime.date, *, outbox: Outbox | None = None) -> str:
+def deliver(
+    user_id: int, day: datetime.date, *, now: datetime.datetime | None = None, outbox: Outbox | None = None
+) -> str:
     """Send ``user_id``'s digest for ``day`` once; returns what happened.
 
     ``sent``, ``empty`` (nothing to say: recorded, nothing sent), ``taken``
     (already claimed by someone else), ``off`` (the user turned the email
     off), or ``failed``. Raises ``RetryLater`` when the server did not take
     the message and attempts are left; the row then waits in ``retry``.
+    ``now`` is the dispatch's clock (``send_digests --now``), for the claim
+    and the next retry.
     """
+    now = now or timezone.now()
     user = get_user_model().objects.filter(pk=user_id, is_active=True, digest_enabled=True).first()
     if user is None:
         return "off"
-    digest = claim(user_id, day)
+    digest = claim(user_id, day, now)
     if digest is None:
         return "taken"
     content = build_content(user, day)
@@ -279,7 +283,7 @@ def deliver(user_id: int, day: datetime.date, *, outbox: Outbox | None = None) -
         else:
             outbox.send(message)
     except NotAccepted as exc:
-        return _not_accepted(digest, exc)
+        return _not_accepted(digest, exc, now)
     except Exception as exc:
         _finish(
             digest,
@@ -292,12 +296,12 @@ def deliver(user_id: int, day: datetime.date, *, outbox: Outbox | None = None) -
     return "sent"
 
 
-def _not_accepted(digest: Digest, exc: NotAccepted) -> str:
+def _not_accepted(digest: Digest, exc: NotAccepted, now: datetime.datetime) -> str:
     if exc.permanent or digest.attempts >= settings.DIGEST_MAX_ATTEMPTS:
         _finish(digest, Digest.State.FAILED, error=str(exc))
         return "failed"
     countdown = retry_delay(digest.attempts)
-    _finish(digest, Digest.State.RETRY, error=str(exc), retry_at=timezone.now() + datetime.timedelta(seconds=countdown))
+    _finish(digest, Digest.State.RETRY, error=str(exc), retry_at=now + datetime.timedelta(seconds=countdown))
     raise RetryLater(str(exc), countdown)
 
 
@@ -336,7 +340,7 @@ def send_due(now: datetime.datetime) -> Counter:
     with Outbox() as outbox:
         for user_id, day in due:
             try:
-                outcomes[deliver(user_id, day, outbox=outbox)] += 1
+                outcomes[deliver(user_id, day, now=now, outbox=outbox)] += 1
             except RetryLater:
                 outcomes["retry"] += 1
     return outcomes

@@ -192,6 +192,10 @@ if not REDIS_URL:
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+else:
+    # How long a task taken by a worker that died waits before Redis hands it
+    # to another worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "relcrm")
