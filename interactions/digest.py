@@ -19,25 +19,23 @@ import datetime
 import smtplib
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from . import digest_links
-from .models import Digest, Nudge
-from .services import SNOOZE_DAYS
+from .digest_content import build_contents, render_message
+from .models import Digest
 
 # A row still "sending" after this long belongs to a worker that died.
 INTERRUPTED_AFTER = datetime.timedelta(hours=1)
 RETRY_AT_MOST = datetime.timedelta(hours=1)
-SUBJECT_NAMES = 2
+# Users per round of send_due: one claim, one read of nudges, one write of outcomes each.
+BATCH = 100
 
 
 class RetryLater(Exception):
@@ -90,95 +88,6 @@ def fail_interrupted(now: datetime.datetime) -> int:
         state=Digest.State.FAILED,
         error="Interrupted while sending; it may or may not have been delivered, so it is not sent again.",
     )
-
-
-# --- What it says ------------------------------------------------------------------
-
-
-@dataclass
-class DigestItem:
-    nudge: Nudge
-    done_url: str
-    snooze_url: str
-
-
-@dataclass
-class DigestContent:
-    """The nudges of one user's email for one day, by section."""
-
-    user: object
-    day: datetime.date
-    reach_out: list[DigestItem] = field(default_factory=list)
-    coming_up: list[DigestItem] = field(default_factory=list)
-    fading: DigestItem | None = None
-
-    @property
-    def items(self) -> list[DigestItem]:
-        return self.reach_out + self.coming_up + ([self.fading] if self.fading else [])
-
-    @property
-    def count(self) -> int:
-        return len(self.reach_out) + len(self.coming_up) + (1 if self.fading else 0)
-
-    @property
-    def subject(self) -> str:
-        names = list(dict.fromkeys(item.nudge.contact.display_name for item in self.items))
-        shown = ", ".join(names[:SUBJECT_NAMES])
-        more = len(names) - SUBJECT_NAMES
-        if more > 0:
-            shown += f" and {more} more"
-        noun = "nudge" if self.count == 1 else "nudges"
-        return f"{self.count} {noun} today: {shown}"
-
-
-YEARLY = {Nudge.Reason.BIRTHDAY, Nudge.Reason.DATE}
-
-
-def build_content(user, day: datetime.date) -> DigestContent:
-    """What ``user``'s email for ``day`` says: their chosen kinds of nudge, at most their
-    daily cap, the most important first, with at most one fading relationship."""
-    reasons = [r for r in (user.digest_reasons or []) if r in Nudge.Reason.values]
-    active = Nudge.objects.for_user(user).active_on(day).filter(reason__in=reasons).select_related("contact")
-    order = ("-priority", "due_on", "pk")
-    chosen = list(active.exclude(reason=Nudge.Reason.FADING).order_by(*order)[: user.nudge_cap])
-    chosen += list(active.filter(reason=Nudge.Reason.FADING).order_by(*order)[:1])
-    chosen = sorted(chosen, key=lambda n: (-n.priority, n.due_on, n.pk))[: user.nudge_cap]
-    content = DigestContent(user=user, day=day)
-    for nudge in chosen:
-        item = DigestItem(nudge, digest_links.nudge_url(nudge, "done"), digest_links.nudge_url(nudge, "snooze"))
-        if nudge.reason == Nudge.Reason.FADING:
-            content.fading = item
-        elif nudge.reason in YEARLY:
-            content.coming_up.append(item)
-        else:
-            content.reach_out.append(item)
-    return content
-
-
-def render_message(content: DigestContent) -> EmailMultiAlternatives:
-    """The email: plain text and HTML from templates, with one-click unsubscribe (RFC 8058)."""
-    unsubscribe = digest_links.unsubscribe_url(content.user)
-    context = {
-        "content": content,
-        "user": content.user,
-        "unsubscribe_url": unsubscribe,
-        "dashboard_url": digest_links.absolute(reverse("dashboard")),
-        "settings_url": digest_links.absolute(reverse("profile")),
-        "snooze_days": SNOOZE_DAYS,
-    }
-    message = EmailMultiAlternatives(
-        subject=content.subject,
-        body=render_to_string("interactions/email/digest.txt", context),
-        to=[content.user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            # Tells auto-responders not to answer a machine.
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(render_to_string("interactions/email/digest.html", context), "text/html")
-    return message
 
 
 # --- Sending ----------------------------------------------------------------------
@@ -235,85 +144,148 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-def claim(user_id: int, day: datetime.date, now: datetime.datetime) -> Digest | None:
-    """Take the right to send ``user_id``'s email for ``day``; None when someone else has it.
+@dataclass
+class Claim:
+    user: object
+    day: datetime.date
+    digest_id: int
+    attempts: int
 
-    Either the first INSERT of the (user, day) row, or the conditional UPDATE
-    of a row waiting to retry. Committed at once, before any sending.
+
+@dataclass
+class Outcome:
+    user_id: int
+    name: str  # sent, empty, taken, retry, failed
+    countdown: int | None = None
+    error: str = ""
+
+
+def claim(wanted: list[tuple[object, datetime.date]], now: datetime.datetime) -> list[Claim]:
+    """Take the right to send each (user, local date)'s email; returns the ones this call got.
+
+    New rows in one ``INSERT … ON CONFLICT DO NOTHING RETURNING``; rows waiting
+    to retry by a conditional UPDATE each. Each statement commits on its own,
+    before anything is sent.
     """
-    try:
-        with transaction.atomic():
-            return Digest.objects.create(owner_id=user_id, local_date=day, claimed_at=now)
-    except IntegrityError:
-        pass
-    waiting = Digest.objects.filter(owner_id=user_id, local_date=day, state=Digest.State.RETRY)
-    if not waiting.update(state=Digest.State.SENDING, attempts=F("attempts") + 1, claimed_at=now, retry_at=None):
-        return None
-    return Digest.objects.get(owner_id=user_id, local_date=day)
+    if not wanted:
+        return []
+    by_owner = {user.pk: (user, day) for user, day in wanted}
+    if len(by_owner) != len(wanted):
+        raise ValueError("One day per user at a time.")
+    fields = [Digest._meta.get_field(name) for name in ("owner", "local_date", "state", "claimed_at")]
+    columns = ", ".join(f.column for f in fields)
+    values = []
+    for user, day in wanted:
+        values += [
+            f.get_db_prep_value(v, connection) for f, v in zip(fields, (user.pk, day, Digest.State.SENDING, now))
+        ]
+    rows = ", ".join(["(%s, %s, %s, %s, 1, 0, '', '')"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Digest._meta.db_table} ({columns}, attempts, nudge_count, subject, error) "
+            f"VALUES {rows} ON CONFLICT (owner_id, local_date) DO NOTHING RETURNING id, owner_id",
+            values,
+        )
+        inserted = {owner_id: pk for pk, owner_id in cursor.fetchall()}
+    claims = [Claim(*by_owner[owner_id], digest_id=pk, attempts=1) for owner_id, pk in inserted.items()]
+    for owner_id in by_owner.keys() - inserted.keys():
+        user, day = by_owner[owner_id]
+        waiting = Digest.objects.filter(owner_id=owner_id, local_date=day, state=Digest.State.RETRY)
+        if waiting.update(state=Digest.State.SENDING, attempts=F("attempts") + 1, claimed_at=now, retry_at=None):
+            row = Digest.objects.only("attempts").get(owner_id=owner_id, local_date=day)
+            claims.append(Claim(user, day, row.pk, row.attempts))
+    return claims
+
+
+def deliver_many(
+    wanted: list[tuple[object, datetime.date]], *, now: datetime.datetime, outbox: Outbox
+) -> list[Outcome]:
+    """Claim, render and send the email of each (user, local date); at most once each.
+
+    The outcome of each is one of: ``sent``; ``empty`` (nothing to say:
+    recorded, nothing sent); ``taken`` (someone else claimed it); ``retry``
+    (the server did not take it: the row waits, ``countdown`` seconds); or
+    ``failed`` (attempts used up, the address refused, or the connection was
+    lost after the message went out, so it may have been delivered). Outcomes
+    are written in one statement at the end; rows of a sender that dies
+    before then stay claimed and are never sent again.
+    """
+    claims = claim(wanted, now)
+    claimed = {c.user.pk for c in claims}
+    outcomes = [Outcome(user.pk, "taken") for user, _ in wanted if user.pk not in claimed]
+    contents = build_contents([(c.user, c.day) for c in claims])
+    rows = []
+    for c in claims:
+        content = contents[c.user.pk]
+        row = Digest(pk=c.digest_id, state=Digest.State.EMPTY, error="", sent_at=None, nudge_count=0, subject="")
+        rows.append(row)
+        if not content.count:
+            outcomes.append(Outcome(c.user.pk, "empty"))
+            continue
+        message = render_message(content)
+        try:
+            outbox.send(message)
+        except NotAccepted as exc:
+            outcome = _not_accepted(c, exc, now)
+            row.state, row.error, row.retry_at = outcome.name, outcome.error, _retry_at(outcome, now)
+        except Exception as exc:
+            outcome = Outcome(
+                c.user.pk,
+                "failed",
+                error=f"{_describe(exc)} — cut off after the message went out; "
+                "it may have been delivered, so it is not sent again.",
+            )
+            row.state, row.error = Digest.State.FAILED, outcome.error
+        else:
+            outcome = Outcome(c.user.pk, "sent")
+            row.state, row.sent_at, row.nudge_count, row.subject = (
+                Digest.State.SENT,
+                timezone.now(),
+                content.count,
+                message.subject,
+            )
+        outcomes.append(outcome)
+    # Only a row still claimed is written: one taken over as interrupted stays failed.
+    Digest.objects.filter(state=Digest.State.SENDING).bulk_update(
+        rows, ["state", "error", "sent_at", "nudge_count", "subject", "retry_at"]
+    )
+    return outcomes
 
 
 def deliver(
     user_id: int, day: datetime.date, *, now: datetime.datetime | None = None, outbox: Outbox | None = None
 ) -> str:
-    """Send ``user_id``'s digest for ``day`` once; returns what happened.
+    """Send ``user_id``'s digest for ``day`` at most once; returns the outcome's name
+    (see ``deliver_many``), or ``off`` when the user has turned the email off.
 
-    ``sent``, ``empty`` (nothing to say: recorded, nothing sent), ``taken``
-    (already claimed by someone else), ``off`` (the user turned the email
-    off), or ``failed``. Raises ``RetryLater`` when the server did not take
-    the message and attempts are left; the row then waits in ``retry``.
-    ``now`` is the dispatch's clock (``send_digests --now``), for the claim
-    and the next retry.
+    Raises ``RetryLater`` when the server did not take the message and
+    attempts are left; the row then waits in ``retry``.
     """
     now = now or timezone.now()
     user = get_user_model().objects.filter(pk=user_id, is_active=True, digest_enabled=True).first()
     if user is None:
         return "off"
-    digest = claim(user_id, day, now)
-    if digest is None:
-        return "taken"
-    content = build_content(user, day)
-    if not content.count:
-        _finish(digest, Digest.State.EMPTY)
-        return "empty"
-    message = render_message(content)
-    try:
-        if outbox is None:
-            with Outbox() as own:
-                own.send(message)
-        else:
-            outbox.send(message)
-    except NotAccepted as exc:
-        return _not_accepted(digest, exc, now)
-    except Exception as exc:
-        _finish(
-            digest,
-            Digest.State.FAILED,
-            error=f"{_describe(exc)} — cut off after the message went out; it may have been "
-            "delivered, so it is not sent again.",
-        )
-        return "failed"
-    _finish(digest, Digest.State.SENT, sent_at=timezone.now(), nudge_count=content.count, subject=message.subject)
-    return "sent"
+    with Outbox() as own:
+        [outcome] = deliver_many([(user, day)], now=now, outbox=outbox or own)
+    if outcome.name == "retry":
+        raise RetryLater(outcome.error, outcome.countdown)
+    return outcome.name
 
 
-def _not_accepted(digest: Digest, exc: NotAccepted, now: datetime.datetime) -> str:
-    if exc.permanent or digest.attempts >= settings.DIGEST_MAX_ATTEMPTS:
-        _finish(digest, Digest.State.FAILED, error=str(exc))
-        return "failed"
-    countdown = retry_delay(digest.attempts)
-    _finish(digest, Digest.State.RETRY, error=str(exc), retry_at=now + datetime.timedelta(seconds=countdown))
-    raise RetryLater(str(exc), countdown)
+def _not_accepted(c: Claim, exc: NotAccepted, now: datetime.datetime) -> Outcome:
+    if exc.permanent or c.attempts >= settings.DIGEST_MAX_ATTEMPTS:
+        return Outcome(c.user.pk, "failed", error=str(exc))
+    return Outcome(c.user.pk, "retry", countdown=retry_delay(c.attempts), error=str(exc))
+
+
+def _retry_at(outcome: Outcome, now: datetime.datetime) -> datetime.datetime | None:
+    return now + datetime.timedelta(seconds=outcome.countdown) if outcome.countdown else None
 
 
 def retry_delay(attempts: int) -> int:
     """Seconds to wait after ``attempts`` failed sends: doubling, at most an hour."""
     delay = settings.DIGEST_RETRY_SECONDS * 2 ** (attempts - 1)
     return int(min(delay, RETRY_AT_MOST.total_seconds()))
-
-
-def _finish(digest: Digest, state: str, **fields) -> None:
-    # Only the claimant writes its row, and only while it holds the claim.
-    Digest.objects.filter(pk=digest.pk, state=Digest.State.SENDING).update(state=state, **fields)
 
 
 # --- The synchronous dispatch (send_digests) ------------------------------------------
@@ -330,17 +302,20 @@ OUTCOME_WORDS = {
 def send_due(now: datetime.datetime) -> Counter:
     """Everything due at ``now``, sent here and now over one connection; counts by outcome.
 
-    What ``send_digests`` runs for cron users and tests. A refused send waits
-    in ``retry`` for the next run (or a worker) rather than blocking this one.
+    What ``send_digests`` runs for cron users and tests, in batches of
+    ``BATCH`` users: a handful of statements per batch. A refused send waits in
+    ``retry`` for the next run (or a worker) rather than holding this one up.
     """
     outcomes = Counter()
     outcomes["interrupted"] = fail_interrupted(now)
     due = due_digests(now)
     outcomes["due"] = len(due)
+    User = get_user_model()
     with Outbox() as outbox:
-        for user_id, day in due:
-            try:
-                outcomes[deliver(user_id, day, now=now, outbox=outbox)] += 1
-            except RetryLater:
-                outcomes["retry"] += 1
+        for start in range(0, len(due), BATCH):
+            batch = dict(due[start : start + BATCH])
+            users = User.objects.filter(pk__in=batch, is_active=True, digest_enabled=True)
+            outcomes["off"] += len(batch) - len(users)
+            for outcome in deliver_many([(u, batch[u.pk]) for u in users], now=now, outbox=outbox):
+                outcomes[outcome.name] += 1
     return outcomes

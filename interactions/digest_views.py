@@ -19,7 +19,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import digest, digest_links, services
+from . import digest_content, digest_links, services
 from .models import Digest, Nudge
 
 
@@ -62,8 +62,8 @@ def unsubscribe(request, token):
 
 
 def _todays_email(user):
-    content = digest.build_content(user, timezone.localdate())
-    return content, digest.render_message(content)
+    content = digest_content.build_content(user, timezone.localdate())
+    return content, digest_content.render_message(content)
 
 
 @login_required

@@ -115,13 +115,16 @@ class InteractionContact(models.Model):
 
 
 class NudgeQuerySet(OwnedQuerySet):
+    @staticmethod
+    def active_on_q(today) -> Q:
+        """The condition of ``active_on`` without the contact's, to combine with others."""
+        return (Q(state=Nudge.State.OPEN) | Q(state=Nudge.State.SNOOZED, snoozed_until__lte=today)) & Q(
+            show_from__lte=today
+        )
+
     def active_on(self, today):
         """Open nudges, and snoozed ones whose snooze has run out, due by ``today``."""
-        return self.filter(
-            Q(state=Nudge.State.OPEN) | Q(state=Nudge.State.SNOOZED, snoozed_until__lte=today),
-            show_from__lte=today,
-            contact__archived=False,
-        )
+        return self.filter(self.active_on_q(today), contact__archived=False)
 
     def for_today(self, user, today, limit=None):
         """What the dashboard shows: the most important first, at most the user's daily cap."""

@@ -257,11 +257,7 @@ class TestDelivery:
         assert send_digests("2026-11-22T10:00Z").endswith("(0 due).")
         assert sink.to() == [owner.email]
         row.refresh_from_db()
-        assert (row.state, row.attempts, row.error) == (
-            "sent",
-            2,
-            "ConnectionRefusedError: [Errno 111] Connection refused",
-        )
+        assert (row.state, row.attempts) == ("sent", 2)
 
     def test_after_the_last_attempt_the_row_is_failed(self, db, sink, owner, settings):
         settings.DIGEST_MAX_ATTEMPTS = 2
