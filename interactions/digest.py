@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -106,13 +106,13 @@ class Outbox:
 
     def send(self, message: EmailMultiAlternatives) -> None:
         if self.connection is None:
-            connection = mailers.default
+            mailer = mailers.default
             try:
-                connection.open()
+                mailer.open()
             except (OSError, smtplib.SMTPException) as exc:
-                connection.close()
+                mailer.close()
                 raise NotAccepted(_describe(exc)) from exc
-            self.connection = connection
+            self.connection = mailer
         try:
             self.connection.send_messages([message])
         except smtplib.SMTPResponseException as exc:
@@ -207,7 +207,7 @@ def deliver_many(
     (the server did not take it: the row waits, ``countdown`` seconds); or
     ``failed`` (attempts used up, the address refused, or the connection was
     lost after the message went out, so it may have been delivered). Outcomes
-    are written in one statement at the end; rows of a sender that dies
+    are written in one transaction at the end; rows of a sender that dies
     before then stay claimed and are never sent again.
     """
     claims = claim(wanted, now)
@@ -245,11 +245,25 @@ def deliver_many(
                 message.subject,
             )
         outcomes.append(outcome)
-    # Only a row still claimed is written: one taken over as interrupted stays failed.
-    Digest.objects.filter(state=Digest.State.SENDING).bulk_update(
-        rows, ["state", "error", "sent_at", "nudge_count", "subject", "retry_at"]
-    )
+    _record(rows)
     return outcomes
+
+
+def _record(rows: list[Digest]) -> None:
+    """Write the outcomes of a batch: one UPDATE per row, sent together in one transaction."""
+    fields = [
+        Digest._meta.get_field(name) for name in ("state", "error", "sent_at", "nudge_count", "subject", "retry_at")
+    ]
+    assignments = ", ".join(f"{f.column} = %s" for f in fields)
+    params = [
+        [f.get_db_prep_value(getattr(row, f.attname), connection) for f in fields] + [row.pk, Digest.State.SENDING]
+        for row in rows
+    ]
+    if not params:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Only a row still claimed is written: one taken over as interrupted stays failed.
+        cursor.executemany(f"UPDATE {Digest._meta.db_table} SET {assignments} WHERE id = %s AND state = %s", params)
 
 
 def deliver(

@@ -206,3 +206,16 @@ class TestSettings:
         assert b"Select a valid choice" in response.content
         owner.refresh_from_db()
         assert owner.digest_reasons == ["overdue", "birthday", "date", "give_and_take", "fading"]
+
+
+def test_failed_digests_are_listed_in_the_admin(client, owner, other):
+    from interactions.models import Digest
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    Digest.objects.create(owner=owner, local_date=now.date(), state="failed", claimed_at=now, error="SMTP said no")
+    Digest.objects.create(owner=other, local_date=now.date(), state="sent", claimed_at=now)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:interactions_digest_changelist"), {"state__exact": "failed"})
+    assert [d.owner for d in response.context["cl"].result_list] == [owner]
+    assert b"SMTP said no" in response.content
