@@ -47,6 +47,12 @@ class DigestContent:
         return self.reach_out + self.coming_up + ([self.fading] if self.fading else [])
 
     @property
+    def sections(self) -> list[tuple[str, list[DigestItem]]]:
+        """The email's sections in order, the empty ones left out."""
+        sections = [("Reach out", self.reach_out), ("Coming up", self.coming_up), ("Fading", [self.fading])]
+        return [(title, items) for title, items in sections if items and items[0]]
+
+    @property
     def count(self) -> int:
         return len(self.reach_out) + len(self.coming_up) + (1 if self.fading else 0)
 

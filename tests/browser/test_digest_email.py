@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from interactions import digest_links
 from interactions.models import Nudge
-from tests.factories import ContactFactory
+from tests.factories import NudgeFactory
 from tests.smtp_sink import SmtpSink
 
 from .conftest import screenshot
@@ -45,16 +45,14 @@ def nudges(owner):
         ("Cleo Park", "birthday", "info", 1.5, "Birthday in 3 days (turns 40)"),
         ("Dev Shah", "fading", "info", 1, "Silent for 9 months; you used to talk every 3 weeks. Reconnect, or let go?"),
     ]:
-        contact = ContactFactory(owner=owner, display_name=name)
-        rows[name] = Nudge.objects.create(
+        rows[name] = NudgeFactory(
             owner=owner,
-            contact=contact,
+            contact__display_name=name,
             reason=reason,
             level=level,
             priority=priority,
             message=message,
             due_on=today,
-            show_from=today,
         )
     return rows
 

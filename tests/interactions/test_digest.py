@@ -10,8 +10,8 @@ from django.db import connection
 
 from accounts.models import User
 from interactions import digest
-from interactions.models import Digest, Nudge
-from tests.factories import ContactFactory, UserFactory
+from interactions.models import Digest
+from tests.factories import NudgeFactory, UserFactory
 from tests.smtp_sink import SmtpSink
 
 SITE = "https://relcrm.example.com"
@@ -27,19 +27,8 @@ def sink(settings):
     sink.stop()
 
 
-def make_nudge(owner, name, reason="overdue", *, message=None, priority=1.0, day=NOV_22, level="yellow", **extra):
-    contact = ContactFactory(owner=owner, display_name=name)
-    return Nudge.objects.create(
-        owner=owner,
-        contact=contact,
-        reason=reason,
-        due_on=day,
-        show_from=day,
-        level=level,
-        priority=priority,
-        message=message or f"Last talked 47 days ago; about every 3 weeks — learned from 9 conversations ({name})",
-        **extra,
-    )
+def make_nudge(owner, name, reason="overdue", *, day=NOV_22, **fields):
+    return NudgeFactory(owner=owner, contact__display_name=name, reason=reason, due_on=day, **fields)
 
 
 def send_digests(now: str) -> str:

@@ -12,22 +12,12 @@ from django.utils import timezone
 
 from interactions import digest_links
 from interactions.models import Nudge
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, NudgeFactory
 
 
 @pytest.fixture
 def nudge(owner):
-    contact = ContactFactory(owner=owner, display_name="Ana Lima")
-    today = timezone.localdate()
-    return Nudge.objects.create(
-        owner=owner,
-        contact=contact,
-        reason="overdue",
-        due_on=today,
-        show_from=today,
-        level="yellow",
-        message="Last talked 47 days ago; about every 3 weeks — learned from 12 conversations",
-    )
+    return NudgeFactory(owner=owner, contact__display_name="Ana Lima")
 
 
 def path_of(url: str) -> str:

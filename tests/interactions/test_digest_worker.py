@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from interactions import tasks
-from interactions.models import Digest, Nudge
+from interactions.models import Digest
 from tests.celery_worker import running_worker, wait_for
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import NudgeFactory, UserFactory
 from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.worker
@@ -33,15 +33,7 @@ def users_with_a_nudge_today(count):
     for i in range(count):
         # Hour 0 in UTC: due all day long.
         user = UserFactory(email=f"person{i}@example.com", time_zone="UTC", digest_hour=0)
-        contact = ContactFactory(owner=user, display_name=f"Friend {i}")
-        Nudge.objects.create(
-            owner=user,
-            contact=contact,
-            reason="overdue",
-            due_on=today,
-            show_from=today,
-            message="Last talked 5 weeks ago",
-        )
+        NudgeFactory(owner=user, contact__display_name=f"Friend {i}", due_on=today)
         users.append(user)
     return users
 
