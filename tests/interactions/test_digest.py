@@ -291,3 +291,23 @@ class TestDelivery:
         assert "1 interrupted earlier, marked failed" in send_digests("2026-11-22T08:30Z")
         assert Digest.objects.get().state == "failed"
         assert sink.messages == []
+
+
+def test_beat_fans_out_one_task_per_due_user_every_quarter_hour(db, owner, other, monkeypatch):
+    from django.utils import timezone
+
+    from interactions import tasks
+    from relcrm.celery import app
+
+    owner.digest_hour = 0  # in UTC: due all day
+    owner.save()
+    other.digest_enabled = False
+    other.save()
+    sent = []
+    monkeypatch.setattr(tasks.send_digest, "delay", lambda *args: sent.append(args))
+    assert tasks.dispatch_digests() == 1
+    assert sent == [(owner.pk, timezone.now().date().isoformat())]
+
+    entry = app.conf.beat_schedule["daily-digests"]
+    assert entry["task"] == "interactions.tasks.dispatch_digests"
+    assert entry["schedule"].minute == {0, 15, 30, 45} and entry["schedule"].hour == set(range(24))
