@@ -4,15 +4,26 @@ from django.db import transaction
 
 from contacts.models import Circle, CircleCadence
 
-from .models import User
+from .models import DIGEST_REASONS, User
+
+PROFILE_FIELDS = ["name", "time_zone"]
+DIGEST_FIELDS = ["digest_enabled", "digest_hour", "nudge_cap", "digest_reasons", "birthday_lead_days"]
 
 
 class ProfileForm(forms.ModelForm):
     """Profile, daily-nudge preferences and the default rhythm of each circle."""
 
+    digest_reasons = forms.MultipleChoiceField(
+        label="What the email includes",
+        choices=DIGEST_REASONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The dashboard always shows every kind.",
+    )
+
     class Meta:
         model = User
-        fields = ["name", "time_zone", "digest_enabled", "digest_hour", "nudge_cap", "birthday_lead_days"]
+        fields = PROFILE_FIELDS + DIGEST_FIELDS
         labels = {"name": "Your name", "time_zone": "Time zone"}
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +44,10 @@ class ProfileForm(forms.ModelForm):
         return [self[f"cadence_{circle}"] for circle in Circle.values]
 
     def profile_fields(self):
-        return [self[name] for name in self.Meta.fields]
+        return [self[name] for name in PROFILE_FIELDS]
+
+    def digest_fields(self):
+        return [self[name] for name in DIGEST_FIELDS]
 
     @transaction.atomic
     def save(self, commit=True):

@@ -13,6 +13,21 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
+# The reasons a nudge can have (interactions.models.Nudge.Reason), named here so
+# that accounts does not import interactions.
+DIGEST_REASONS = [
+    ("overdue", "Overdue: time to talk again"),
+    ("birthday", "Birthdays"),
+    ("date", "Other important dates"),
+    ("give_and_take", "Give and take"),
+    ("fading", "A fading relationship"),
+]
+
+
+def digest_reason_defaults() -> list[str]:
+    return [value for value, _ in DIGEST_REASONS]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -76,6 +91,13 @@ class User(AbstractUser):
         default=7,
         validators=[MinValueValidator(0), MaxValueValidator(60)],
         help_text="Days ahead.",
+    )
+
+    digest_reasons = models.JSONField(
+        "nudges in the email",
+        default=digest_reason_defaults,
+        blank=True,
+        help_text="The kinds of nudge the daily email includes.",
     )
 
     USERNAME_FIELD = "email"

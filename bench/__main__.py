@@ -14,6 +14,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relcrm.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
 os.environ.setdefault("HTTPS", "false")
+BENCHMARKS = ("recompute", "digest")
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/relcrm_bench")
 
 
@@ -35,7 +36,13 @@ def main(argv=None) -> int:
     parser.add_argument("--contacts", type=int, default=int(os.environ.get("BENCH_CONTACTS", 20_000)))
     parser.add_argument("--interactions", type=int, default=int(os.environ.get("BENCH_INTERACTIONS", 1_000_000)))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "only", nargs="*", metavar="NAME", help=f"run only these: {', '.join(BENCHMARKS)} (default: all)"
+    )
     args = parser.parse_args(argv)
+    if unknown := set(args.only) - set(BENCHMARKS):
+        parser.error(f"no benchmark named {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    chosen = set(args.only) or set(BENCHMARKS)
 
     _recreate_database(BENCH_DATABASE)
     os.environ["DATABASE_URL"] = BENCH_DATABASE
@@ -44,19 +51,23 @@ def main(argv=None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench import last_interaction, maintenance, recompute
+    from bench import digest, last_interaction, maintenance, recompute
 
     call_command("migrate", verbosity=0)
-    print(f"Seeding {args.contacts:,} contacts and {args.interactions:,} interactions…", flush=True)
-    start = time.perf_counter()
-    call_command("seed_demo", contacts=args.contacts, interactions=args.interactions, seed=1, history_weeks=0)
-    print(f"  seeded in {time.perf_counter() - start:.1f} s", flush=True)
-    from django.db import connection
+    results = []
+    if "recompute" in chosen:
+        print(f"Seeding {args.contacts:,} contacts and {args.interactions:,} interactions…", flush=True)
+        start = time.perf_counter()
+        call_command("seed_demo", contacts=args.contacts, interactions=args.interactions, seed=1, history_weeks=0)
+        print(f"  seeded in {time.perf_counter() - start:.1f} s", flush=True)
+        from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
-    results = [last_interaction.run(args.runs), *recompute.run(args.runs), *maintenance.run(args.runs)]
+        results += [last_interaction.run(args.runs), *recompute.run(args.runs), *maintenance.run(args.runs)]
+    if "digest" in chosen:
+        results.append(digest.run())
     print()
     print(f"{'benchmark':<34}{'measured':>12}{'floor':>12}{'ratio':>9}  target")
     for name, measured, floor, target in results:

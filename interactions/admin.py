@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 
 from . import services
-from .models import Interaction, InteractionContact
+from .models import Digest, Interaction, InteractionContact
 
 
 class InteractionContactInline(admin.TabularInline):
@@ -47,3 +47,27 @@ class InteractionAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.delete_interaction(obj)
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """Daily emails, one row per user and day; filter on "Failed" for the ones that did not go out."""
+
+    list_display = ["local_date", "owner", "state", "attempts", "nudge_count", "sent_at", "short_error"]
+    list_filter = ["state", "local_date"]
+    search_fields = ["owner__email", "subject"]
+    date_hierarchy = "local_date"
+    list_select_related = ["owner"]
+    show_full_result_count = False
+    # Written only by the sender: editing one by hand could send an email twice.
+    readonly_fields = [
+        "owner", "local_date", "state", "attempts", "nudge_count", "subject", "error", "claimed_at", "sent_at",
+        "retry_at",
+    ]
+
+    @admin.display(description="error")
+    def short_error(self, obj):
+        return (obj.error[:80] + "…") if len(obj.error) > 80 else obj.error
+
+    def has_add_permission(self, request):
+        return False

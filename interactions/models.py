@@ -115,13 +115,16 @@ class InteractionContact(models.Model):
 
 
 class NudgeQuerySet(OwnedQuerySet):
+    @staticmethod
+    def active_on_q(today) -> Q:
+        """The condition of ``active_on`` without the contact's, to combine with others."""
+        return (Q(state=Nudge.State.OPEN) | Q(state=Nudge.State.SNOOZED, snoozed_until__lte=today)) & Q(
+            show_from__lte=today
+        )
+
     def active_on(self, today):
         """Open nudges, and snoozed ones whose snooze has run out, due by ``today``."""
-        return self.filter(
-            Q(state=Nudge.State.OPEN) | Q(state=Nudge.State.SNOOZED, snoozed_until__lte=today),
-            show_from__lte=today,
-            contact__archived=False,
-        )
+        return self.filter(self.active_on_q(today), contact__archived=False)
 
     def for_today(self, user, today, limit=None):
         """What the dashboard shows: the most important first, at most the user's daily cap."""
@@ -224,3 +227,53 @@ class ContactActivity(models.Model):
 
     def __str__(self):
         return f"{self.contact_id}: {self.count} interactions"
+
+
+class DigestQuerySet(OwnedQuerySet):
+    def settled_on(self, days, now):
+        """Rows that keep their user out of a dispatch: all but retries whose time has come."""
+        return self.filter(local_date__in=days).exclude(state=Digest.State.RETRY, retry_at__lte=now)
+
+    def interrupted(self, before):
+        """Claimed for sending before ``before`` and never finished: the worker died mid-send."""
+        return self.filter(state=Digest.State.SENDING, claimed_at__lt=before)
+
+
+class Digest(models.Model):
+    """One user's daily email for one local date: claimed before it is sent, never sent twice.
+
+    The row is inserted (unique on owner and local date) before anything is
+    rendered or sent, so whoever inserts it is the only one to send that day's
+    email. A send that failed before the server took the message is retried
+    through the ``retry`` state; one that may have reached the server is not.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Sending"
+        RETRY = "retry", "Waiting to retry"
+        SENT = "sent", "Sent"
+        EMPTY = "empty", "Nothing to send"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField(help_text="The day in the user's own time zone.")
+    state = models.CharField(max_length=10, choices=State, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    nudge_count = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-local_date", "owner_id"]
+        constraints = [
+            models.UniqueConstraint("owner", "local_date", name="digest_one_per_user_and_day"),
+        ]
+        indexes = [models.Index(fields=["local_date", "state"], name="digest_day_state")]
+
+    def __str__(self):
+        return f"{self.owner} on {self.local_date}: {self.get_state_display()}"

@@ -1,9 +1,12 @@
 """Celery tasks: thin wrappers that take ids and call the engine. All safe to run twice."""
 
+import datetime
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from . import engine
+from . import digest, engine
 
 
 @shared_task
@@ -32,3 +35,32 @@ def dispatch_nightly_recompute(hour: int | None = engine.NIGHTLY_HOUR) -> int:
     for batch in batches:
         recompute_users.delay(batch)
     return len(batches)
+
+
+@shared_task
+def dispatch_digests() -> int:
+    """Every 15 minutes: one ``send_digest`` per user whose local hour has come today.
+
+    Also marks digests left half-sent by a dead worker as failed. Running it
+    twice at once is harmless: each user's send claims its day first. Returns
+    the tasks sent.
+    """
+    now = timezone.now()
+    digest.fail_interrupted(now)
+    due = digest.due_digests(now)
+    for user_id, day in due:
+        send_digest.delay(user_id, day.isoformat())
+    return len(due)
+
+
+@shared_task(bind=True, max_retries=None)
+def send_digest(self, user_id: int, local_date: str) -> str:
+    """One user's digest for one local date, at most once; refused sends retry with backoff.
+
+    The row's attempt count, not Celery's, decides when to give up
+    (``DIGEST_MAX_ATTEMPTS``), so a retry the dispatcher re-sent counts too.
+    """
+    try:
+        return digest.deliver(user_id, datetime.date.fromisoformat(local_date))
+    except digest.RetryLater as exc:
+        raise self.retry(countdown=exc.countdown, exc=exc) from None

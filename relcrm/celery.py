@@ -20,6 +20,12 @@ app.conf.beat_schedule = {
         "task": "interactions.tasks.dispatch_nightly_recompute",
         "schedule": crontab(minute=5),
     },
+    # The daily email, at each user's own hour: every quarter of an hour, the
+    # users whose hour has come and who have had no email today get theirs.
+    "daily-digests": {
+        "task": "interactions.tasks.dispatch_digests",
+        "schedule": crontab(minute="*/15"),
+    },
     "nightly-housekeeping": {
         "task": "accounts.tasks.housekeeping",
         "schedule": crontab(hour=4, minute=0),

@@ -192,6 +192,10 @@ if not REDIS_URL:
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+else:
+    # How long a task taken by a worker that died waits before Redis hands it
+    # to another worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "relcrm")
@@ -254,6 +258,12 @@ EMAIL_URL = env_url("EMAIL_URL", "consolemail://", set(_MAIL_BACKENDS))
 MAILERS = {"default": mailer_from_url(EMAIL_URL, timeout=env_int("EMAIL_TIMEOUT", 20, minimum=1))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relcrm <relcrm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails are absolute: they start with the address people open relcrm at.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
+# The daily digest: a send the SMTP server refused is retried this many times in
+# all, waiting DIGEST_RETRY_SECONDS, then twice that, and so on (at most an hour).
+DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+DIGEST_RETRY_SECONDS = env_int("DIGEST_RETRY_SECONDS", 60, minimum=1, maximum=3600)
 
 # --- Accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("interactions.urls")),
     path("contacts/", include("contacts.urls")),
     path("account/", include("accounts.urls")),
+    path("digest/", include("interactions.digest_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

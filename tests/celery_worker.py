@@ -20,15 +20,16 @@ def _database_url() -> str:
 
 
 @contextmanager
-def running_worker(*extra_args: str, env: dict | None = None):
-    """Start a worker that consumes a queue of its own; yield that queue's name.
+def running_worker(*extra_args: str, env: dict | None = None, queue: str | None = None):
+    """Start a worker that consumes a queue of its own (or ``queue``); yield that queue's name.
 
     The worker reads the test database (use ``transactional_db`` so that it
-    sees committed rows) and stops when the block ends.
+    sees committed rows) and stops when the block ends. Its process is
+    ``running_worker.process`` meanwhile, for tests that kill it.
     """
     from relcrm.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     worker_env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -47,6 +48,7 @@ def running_worker(*extra_args: str, env: dict | None = None):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    running_worker.process = process
     try:
         yield queue
     finally:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from contacts.models import Circle, Contact, ContactMethod, ImportantDate, Tag
-from interactions.models import Channel, Direction, Interaction, Kind
+from interactions.models import Channel, Direction, Interaction, Kind, Nudge
 
 PASSWORD = "correct-horse-battery"
 
@@ -72,3 +72,18 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     channel = Channel.CALL
     direction = Direction.OUTGOING
     kind = Kind.CATCH_UP
+
+
+class NudgeFactory(factory.django.DjangoModelFactory):
+    """An open nudge about a new contact of ``owner``, showing today; ``contact__display_name`` names them."""
+
+    class Meta:
+        model = Nudge
+
+    owner = factory.SubFactory(UserFactory)
+    contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    reason = "overdue"
+    level = "yellow"
+    due_on = factory.LazyFunction(timezone.localdate)
+    show_from = factory.SelfAttribute("due_on")
+    message = "Last talked 47 days ago; about every 3 weeks — learned from 12 conversations"

@@ -42,6 +42,8 @@ def test_deploy_check_is_clean_with_production_settings():
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL must start with one of"),
         ({"TIME_ZONE": "Mars/Olympus"}, "not an IANA time zone"),
         ({"AXES_FAILURE_LIMIT": "lots"}, "AXES_FAILURE_LIMIT='lots' is not a whole number"),
+        ({"SITE_URL": "relcrm.example.com"}, "SITE_URL must start with one of http://, https://"),
+        ({"DIGEST_MAX_ATTEMPTS": "0"}, "DIGEST_MAX_ATTEMPTS=0 is outside 1..20"),
     ],
 )
 def test_bad_configuration_fails_with_a_message(env, message):
