@@ -10,3 +10,10 @@ urlpatterns = [
     path("<int:pk>/archive/", views.contact_archive, name="contact_archive"),
     path("<int:pk>/delete/", views.contact_delete, name="contact_delete"),
 ]
+
+from . import merge_views  # noqa: E402
+
+urlpatterns += [
+    path("duplicates/", merge_views.duplicates, name="contact_duplicates"),
+    path("merge/", merge_views.merge, name="contact_merge"),
+]
