@@ -2,7 +2,7 @@
 
 The contact the user keeps absorbs the others' contact methods, important
 dates, tags, conversations, nudges, score history and the people they
-introduced; its own fields are filled from the richest of the duplicates'
+introduced; its empty fields are filled from the richest of the duplicates'
 (see ``_merged_fields``) and the notes are put end to end. A conversation
 with two of the duplicates ends up linked once. Then the duplicates go, the
 kept contact's stored figures are recomputed from its conversations, its
@@ -52,14 +52,17 @@ def _birthday_parts(contact) -> int:
 def _merged_fields(keep: Contact, others: list[Contact], ids: set[int]) -> dict:
     """The kept contact's fields after the merge.
 
-    Text: the longest value, the kept contact's when as long. Birthday: the
+    Text: the kept contact's where it has one (the user picked it, name
+    included), else the longest of the duplicates'. Birthday: the
     most complete one. Met on and created: the earliest. Circle: the closest.
     Cadence and the introducer: the kept contact's, else the first duplicate's
     that has one. Archived only when all were. Notes: each distinct one, the
     kept contact's first.
     """
     everyone = [keep, *others]
-    fields = {name: max((getattr(c, name) for c in everyone), key=len) for name in TEXT_FIELDS}
+    fields = {
+        name: getattr(keep, name) or max((getattr(c, name) for c in others), key=len) for name in TEXT_FIELDS
+    }
     born = max(everyone, key=_birthday_parts)  # max() keeps the first of equals: the kept contact
     fields |= {
         "birthday_month": born.birthday_month,

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "import_export",
 ]
 
 MIDDLEWARE = [
