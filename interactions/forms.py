@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -20,11 +21,17 @@ def _now_local_minute():
 class InteractionForm(forms.Form):
     """Log or edit a conversation. People are typed by name, several separated by commas."""
 
+    # Before "contacts": cleaned first, so clean_contacts knows whether to create the unknown names.
+    new_people = forms.BooleanField(
+        label="Add names not yet in relcrm as new people",
+        required=False,
+    )
     contacts = forms.CharField(
         label="Contact",
         max_length=2000,
         help_text="Type a name; separate several people with commas.",
-        widget=forms.TextInput(attrs={"list": "contact-names", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Type the name of at least one contact."},
     )
     channel = forms.ChoiceField(label="Channel", choices=Channel.choices, initial=Channel.IN_PERSON)
     occurred_at = forms.DateTimeField(
@@ -60,6 +67,18 @@ class InteractionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.instance = instance
+        self.new_names: list[str] = []
+        # The type-ahead: matching people as the last name is typed (see contact_search).
+        self.fields["contacts"].widget.attrs.update(
+            {
+                "hx-get": reverse("contact_search"),
+                "hx-trigger": "input changed delay:200ms, search",
+                "hx-target": "#contact-suggestions",
+                "hx-sync": "this:replace",
+                "aria-controls": "contact-suggestions",
+                "aria-autocomplete": "list",
+            }
+        )
         self.fields["occurred_at"].initial = _now_local_minute
 
     def clean_contacts(self):
@@ -75,19 +94,31 @@ class InteractionForm(forms.Form):
             .order_by("archived", "pk")
         ):
             found.setdefault(contact.lname, []).append(contact)
-        errors, contacts = [], []
+        errors, contacts, new_names = [], [], []
         for key, name in wanted.items():
             matches = found.get(key, [])
             active = [c for c in matches if not c.archived] or matches
             if not matches:
-                errors.append(f"No contact is named “{name}”. Add them first, or check the spelling.")
+                if self.cleaned_data.get("new_people"):
+                    new_names.append(name)
+                else:
+                    errors.append(
+                        f"No contact is named “{name}”. Check the spelling, or tick “Add names not yet in "
+                        "relcrm as new people”."
+                    )
             elif len(active) > 1:
                 errors.append(f"{len(active)} contacts are named “{name}”; give one of them a distinct name.")
             else:
                 contacts.append(active[0])
         if errors:
             raise forms.ValidationError(errors)
+        self.new_names = [n[:200] for n in new_names]
         return contacts
+
+    def contacts_to_log(self) -> list[Contact]:
+        """The people named, the new ones created first (call inside the transaction that logs)."""
+        created = [Contact.objects.create(owner=self.owner, display_name=name) for name in self.new_names]
+        return self.cleaned_data["contacts"] + created
 
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]
@@ -98,10 +129,5 @@ class InteractionForm(forms.Form):
     def interaction_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("contacts")
+        data.pop("new_people")
         return data
-
-    def contact_names(self):
-        """Names for the type-ahead list."""
-        return (
-            Contact.objects.for_user(self.owner).active().by_name().values_list("display_name", flat=True)
-        )

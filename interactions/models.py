@@ -76,7 +76,11 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when")]
+        indexes = [
+            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when"),
+            # The latest change per owner in one index probe: the heat map's cache key.
+            models.Index(fields=["owner", "updated_at"], name="interaction_owner_updated"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quality__isnull=True) | Q(quality__range=(1, 5)),

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("interactions/log/", views.log, name="interaction_log"),
+    path("interactions/people/", views.contact_search, name="contact_search"),
+    path("interactions/<int:pk>/", views.detail, name="interaction_detail"),
     path("interactions/<int:pk>/edit/", views.edit, name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.delete, name="interaction_delete"),
     path("nudges/<int:pk>/done/", views.nudge_action, {"action": "done"}, name="nudge_done"),

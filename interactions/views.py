@@ -1,106 +1,200 @@
-import datetime
+"""The "Today" page, logging conversations, editing and deleting them, and acting on nudges.
+
+Every URL works as a plain page without JavaScript (a POST and a redirect);
+with htmx the same URL answers with the fragments that changed.
+"""
+
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
-from contacts.models import Circle, Contact
+from contacts.models import Contact
 
+from . import dashboard as data
 from . import services
 from .forms import InteractionForm
-from .models import Interaction, Nudge
+from .models import Interaction, Kind, Nudge
 
-RECENT = 15
-
-
-def _circle_health(user):
-    """Per circle: how many people, and how many you talked to in the last 30 / 90 days."""
-    now = timezone.now()
-    rows = {row["circle"]: row for row in Contact.objects.for_user(user).active().circle_summary(now)}
-    circles = []
-    for value, label in Circle.choices:
-        row = rows.get(value, {"total": 0, "last_30": 0, "last_90": 0})
-        circles.append({"value": value, "label": label, "size": Circle.sizes()[value], **row})
-    return circles
+SUGGESTIONS = 8
+DASHBOARD = "interactions/dashboard.html"
+ITEM = "interactions/interaction_detail.html"
 
 
-def _render_dashboard(request, form, status=200):
-    user = request.user
-    since = timezone.now() - datetime.timedelta(days=30)
-    circles = _circle_health(user)
+def _dashboard_page(request, form, status=200):
+    dash = data.build(request.user)
+    context = {"form": form, "dash": dash, "nudges": dash.nudges, "recent": dash.recent}
+    return render(request, DASHBOARD, context, status=status)
+
+
+def _changed(request, template, context, *, notice, focus=None, status=200):
+    """An htmx answer: the fragment asked for, the message, and today's nudges as they now stand."""
     context = {
-        "form": form,
-        "circles": circles,
-        "contact_count": sum(c["total"] for c in circles),
-        "talked_30": sum(c["last_30"] for c in circles),
-        "interactions_30": Interaction.objects.for_user(user).filter(occurred_at__gte=since).count(),
-        "recent": Interaction.objects.for_user(user).with_contacts().recent()[:RECENT],
-        "nudges": Nudge.objects.for_today(user, timezone.localdate()),
+        **context,
+        "notice": notice,
+        "nudges": data.reach_out(request.user, timezone.localdate()),
+        "oob": True,
     }
-    return render(request, "interactions/dashboard.html", context, status=status)
+    response = render(request, template, context, status=status)
+    if focus:
+        trigger_client_event(response, "relcrm:focus", {"selector": focus})
+    return response
 
 
 @login_required
+@vary_on_headers("HX-Request")
+@require_GET
 def dashboard(request):
+    initial = {}
     # ?contact=Name prefills the form, e.g. after "Done" on a nudge.
-    initial = {"contacts": request.GET["contact"]} if request.GET.get("contact") else None
-    return _render_dashboard(request, InteractionForm(owner=request.user, initial=initial))
+    if request.GET.get("contact"):
+        initial["contacts"] = request.GET["contact"]
+    if request.GET.get("kind") in Kind.values:
+        initial["kind"] = request.GET["kind"]
+    return _dashboard_page(request, InteractionForm(owner=request.user, initial=initial or None))
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_POST
 def log(request):
     form = InteractionForm(request.POST, owner=request.user)
     if not form.is_valid():
-        return _render_dashboard(request, form, status=422)
-    interaction = services.log_interaction(
-        request.user, contacts=form.cleaned_data["contacts"], **form.interaction_fields()
-    )
-    names = ", ".join(c.display_name for c in form.cleaned_data["contacts"])
-    messages.success(request, f"Logged: {interaction.get_channel_display().lower()} with {names}.")
+        if request.htmx:
+            return render(request, f"{DASHBOARD}#log-form", {"form": form}, status=422)
+        return _dashboard_page(request, form, status=422)
+    with transaction.atomic():
+        contacts = form.contacts_to_log()
+        interaction = services.log_interaction(request.user, contacts=contacts, **form.interaction_fields())
+    names = ", ".join(c.display_name for c in contacts)
+    notice = f"Logged: {interaction.get_channel_display().lower()} with {names}."
+    if request.htmx:
+        context = {"form": InteractionForm(owner=request.user), "recent": data.recent(request.user)}
+        return _changed(request, f"{DASHBOARD}#logged", context, notice=notice, focus="#id_contacts")
+    messages.success(request, notice)
     return redirect("dashboard")
 
 
 @login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def contact_search(request):
+    """People whose name starts with (then contains) the last name typed: the type-ahead."""
+    typed = request.GET.get("contacts", request.GET.get("q", ""))
+    term = typed.split(",")[-1].strip()[:100]
+    matches = []
+    if term:
+        matches = list(
+            Contact.objects.for_user(request.user)
+            .active()
+            .filter(display_name__icontains=term)
+            .annotate(
+                prefix=Case(When(display_name__istartswith=term, then=Value(0)), default=Value(1),
+                            output_field=IntegerField())
+            )
+            .order_by("prefix", Lower("display_name"), "pk")
+            .only("id", "display_name")[:SUGGESTIONS]
+        )
+    exact = any(c.display_name.lower() == term.lower() for c in matches)
+    context = {"term": term, "matches": matches, "offer_new": bool(term) and not exact}
+    template = "interactions/contact_search.html"
+    return render(request, f"{template}#suggestions" if request.htmx else template, context)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def detail(request, pk):
+    interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
+    return render(request, f"{ITEM}#item" if request.htmx else ITEM, {"interaction": interaction})
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
 def edit(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user), pk=pk)
     form = InteractionForm(request.POST or None, owner=request.user, instance=interaction)
-    if request.method == "POST" and form.is_valid():
-        services.update_interaction(
-            interaction, contacts=form.cleaned_data["contacts"], **form.interaction_fields()
-        )
-        messages.success(request, "Saved.")
-        return redirect("dashboard")
-    return render(request, "interactions/interaction_form.html", {"form": form, "interaction": interaction})
+    template = "interactions/interaction_form.html"
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                contacts = form.contacts_to_log()
+                services.update_interaction(interaction, contacts=contacts, **form.interaction_fields())
+            if request.htmx:
+                interaction = Interaction.objects.with_contacts().get(pk=interaction.pk)
+                return _changed(request, f"{DASHBOARD}#saved", {"interaction": interaction}, notice="Saved.",
+                                focus=f"#interaction-{pk} .timeline-edit")
+            messages.success(request, "Saved.")
+            return redirect("dashboard")
+        status = 422
+    else:
+        status = 200
+    context = {"form": form, "interaction": interaction}
+    return render(request, f"{template}#edit-item" if request.htmx else template, context, status=status)
 
 
 @login_required
-@require_POST
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    interaction = get_object_or_404(Interaction.objects.for_user(request.user), pk=pk)
-    services.delete_interaction(interaction)
-    messages.success(request, "Deleted the conversation.")
-    return redirect("dashboard")
+    interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
+    if request.method == "POST":
+        what = _describe(interaction)
+        services.delete_interaction(interaction)
+        notice = f"Deleted the {what}."
+        if request.htmx:
+            return _changed(request, f"{DASHBOARD}#removed", {}, notice=notice, focus="#recent-heading")
+        messages.success(request, notice)
+        return redirect("dashboard")
+    template = "interactions/interaction_confirm_delete.html"
+    context = {"interaction": interaction, "what": _describe(interaction)}
+    return render(request, f"{template}#confirm" if request.htmx else template, context)
+
+
+def _describe(interaction) -> str:
+    names = ", ".join(c.display_name for c in interaction.contacts.all())
+    when = timezone.localtime(interaction.occurred_at)
+    return f"{interaction.get_channel_display().lower()} with {names} on {when.day} {when:%B %Y}"
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_POST
 def nudge_action(request, pk, action):
     nudge = get_object_or_404(Nudge.objects.for_user(request.user).select_related("contact"), pk=pk)
-    today = timezone.localdate()
-    acted = services.act_on_nudge(nudge, action, today=today)
+    acted = services.act_on_nudge(nudge, action, today=timezone.localdate())
     name = nudge.contact.display_name
     if not acted:
-        messages.info(request, f"That nudge about {name} was already taken care of.")
+        notice = f"That nudge about {name} was already taken care of."
     elif action == "done":
-        messages.success(request, f"Done: {name}. Log how it went?")
-        return redirect(f"{reverse('dashboard')}?{urlencode({'contact': name})}#log-heading")
+        notice = f"Done: {name}. Log how it went?"
     elif action == "snooze":
-        messages.success(request, f"Snoozed {name} for {services.SNOOZE_DAYS} days.")
+        notice = f"Snoozed {name} for {services.SNOOZE_DAYS} days."
     else:
-        messages.success(request, f"Dismissed the nudge about {name}.")
+        notice = f"Dismissed the nudge about {name}."
+    prefill = {"contact": name}
+    if nudge.reason == Nudge.Reason.BIRTHDAY:
+        prefill["kind"] = Kind.CELEBRATION
+    if request.htmx:
+        context = {}
+        focus = "#reach-heading"
+        if acted and action == "done":
+            context["form"] = InteractionForm(owner=request.user, initial={
+                "contacts": name, "kind": prefill.get("kind", Kind.CATCH_UP)})
+            focus = "#id_note"
+        return _changed(request, f"{DASHBOARD}#acted", context, notice=notice, focus=focus)
+    if acted and action == "done":
+        messages.success(request, notice)
+        return redirect(f"{reverse('dashboard')}?{urlencode(prefill)}#log-heading")
+    (messages.success if acted else messages.info)(request, notice)
     return redirect("dashboard")

@@ -1,0 +1,176 @@
+"""What the "Today" page shows, read in a fixed number of queries whatever the amount of data.
+
+Nudges, recent conversations (and their people), circles, birthdays, fading
+relationships and the year's heat map: one or two queries each, all starting
+from the owner.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from contacts import scoring
+from contacts.models import Circle, Contact
+
+from . import heatmap
+from .models import Interaction, Nudge
+
+RECENT = 15
+BIRTHDAY_DAYS = 14
+FADING_SHOWN = 5
+
+
+def recent(user, limit=RECENT):
+    return Interaction.objects.for_user(user).with_contacts().recent()[:limit]
+
+
+def reach_out(user, today):
+    return list(Nudge.objects.for_today(user, today))
+
+
+def circle_health(user, today, now) -> list[dict]:
+    """Per circle: people, how many are on track (not overdue), how many were talked to in 30 days."""
+    rows = {
+        row["circle"]: row
+        for row in Contact.objects.for_user(user)
+        .active()
+        .order_by()
+        .values("circle")
+        .annotate(
+            total=Count("pk"),
+            on_track=Count("pk", filter=Q(next_due_on__isnull=True) | Q(next_due_on__gte=today)),
+            last_30=Count("pk", filter=Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
+        )
+    }
+    sizes = Circle.sizes()
+    circles = []
+    for value, label in Circle.choices:
+        row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0})
+        circles.append({"value": value, "label": label, "size": sizes[value], **row})
+    return circles
+
+
+HEADLINE = {
+    Circle.INNER: "{on_track} of your inner {total} {verb} on track",
+    Circle.CLOSE: "{on_track} of your {total} close friends {verb} on track",
+    Circle.FRIENDS: "{on_track} of your {total} friends {verb} on track",
+    Circle.NETWORK: "{on_track} of the {total} in your network {verb} on track",
+}
+
+
+def circle_headline(circles) -> str:
+    """"4 of your inner 5 are on track", for the closest circle that has anyone in it."""
+    for circle in circles:
+        if circle["total"] and circle["value"] in HEADLINE:
+            verb = "is" if circle["on_track"] == 1 else "are"
+            return HEADLINE[circle["value"]].format(verb=verb, **circle)
+    return ""
+
+
+def _upcoming_days(today, days) -> dict[int, set[int]]:
+    """Month → days of the month in the next ``days`` days, today included.
+
+    In a common year 29 February is celebrated on the 28th (as the nudges do,
+    ``scoring.next_yearly``), so it is looked for then.
+    """
+    wanted: dict[int, set[int]] = {}
+    for offset in range(days + 1):
+        day = today + datetime.timedelta(days=offset)
+        wanted.setdefault(day.month, set()).add(day.day)
+        if day.month == 2 and day.day == 28 and not _is_leap(day.year):
+            wanted[2].add(29)
+    return wanted
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@dataclass
+class Birthday:
+    contact: Contact
+    on: datetime.date
+    days: int
+    turns: int | None
+
+    @property
+    def when(self) -> str:
+        if self.days == 0:
+            return "today"
+        if self.days == 1:
+            return "tomorrow"
+        return f"in {self.days} days"
+
+
+def birthdays(user, today, days=BIRTHDAY_DAYS) -> list[Birthday]:
+    """Birthdays in the next ``days`` days (with or without a year), soonest first."""
+    wanted = _upcoming_days(today, days)
+    scope = Q()
+    for month, month_days in wanted.items():
+        scope |= Q(birthday_month=month, birthday_day__in=sorted(month_days))
+    found = []
+    for contact in (
+        Contact.objects.for_user(user)
+        .active()
+        .filter(scope)
+        .only("id", "display_name", "birthday_month", "birthday_day", "birthday_year")
+    ):
+        on = scoring.next_yearly(contact.birthday_month, contact.birthday_day, today)
+        turns = on.year - contact.birthday_year if contact.birthday_year else None
+        found.append(Birthday(contact, on, (on - today).days, turns))
+    return sorted(found, key=lambda b: (b.on, b.contact.display_name.lower()))
+
+
+def fading(user, today, shown=(), limit=FADING_SHOWN):
+    """Relationships the engine judged fading, apart from those already in "Reach out"."""
+    return list(
+        Nudge.objects.for_user(user)
+        .active_on(today)
+        .filter(reason=Nudge.Reason.FADING)
+        .exclude(pk__in=[n.pk for n in shown])
+        .select_related("contact")
+        .order_by("-priority", "pk")[:limit]
+    )
+
+
+@dataclass
+class Dashboard:
+    today: datetime.date
+    nudges: list
+    recent: list
+    circles: list
+    birthdays: list
+    fading: list
+    heatmap: heatmap.Heatmap
+    interactions_30: int
+    headline: str = ""
+    contact_count: int = field(init=False)
+    talked_30: int = field(init=False)
+
+    def __post_init__(self):
+        self.contact_count = sum(c["total"] for c in self.circles)
+        self.talked_30 = sum(c["last_30"] for c in self.circles)
+
+
+def build(user, now=None) -> Dashboard:
+    now = now or timezone.now()
+    tz = zoneinfo.ZoneInfo(user.time_zone)
+    today = now.astimezone(tz).date()
+    nudges = reach_out(user, today)
+    circles = circle_health(user, today, now)
+    counts = heatmap.day_counts(user.pk, today, tz)
+    month_ago = today - datetime.timedelta(days=29)
+    return Dashboard(
+        today=today,
+        nudges=nudges,
+        recent=list(recent(user)),
+        circles=circles,
+        birthdays=birthdays(user, today),
+        fading=fading(user, today, shown=nudges),
+        heatmap=heatmap.build(counts, today),
+        interactions_30=sum(n for day, n in counts.items() if day >= month_ago),
+        headline=circle_headline(circles),
+    )

@@ -1,0 +1,191 @@
+"""What the "Today" page reads: birthdays, circles, fading, the heat map and its cache, query counts."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from contacts import services as contact_services
+from interactions import dashboard, heatmap, services
+from interactions.models import Interaction
+from tests.factories import ContactFactory, ImportantDateFactory, NudgeFactory
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+
+
+def day(text):
+    return datetime.date.fromisoformat(text)
+
+
+class TestBirthdays:
+    def names(self, owner, today):
+        return [(b.contact.display_name, b.on, b.turns) for b in dashboard.birthdays(owner, day(today))]
+
+    def test_next_fourteen_days_with_and_without_a_year(self, owner, other):
+        ContactFactory(owner=owner, display_name="Today", birthday_month=3, birthday_day=10, birthday_year=1990)
+        ContactFactory(owner=owner, display_name="No Year", birthday_month=3, birthday_day=20)
+        ContactFactory(owner=owner, display_name="Day 14", birthday_month=3, birthday_day=24)
+        ContactFactory(owner=owner, display_name="Day 15", birthday_month=3, birthday_day=25)
+        ContactFactory(owner=owner, display_name="Yesterday", birthday_month=3, birthday_day=9)
+        ContactFactory(owner=owner, display_name="Archived", birthday_month=3, birthday_day=11, archived=True)
+        ContactFactory(owner=other, display_name="Not Mine", birthday_month=3, birthday_day=11)
+        assert self.names(owner, "2027-03-10") == [
+            ("Today", day("2027-03-10"), 37),
+            ("No Year", day("2027-03-20"), None),
+            ("Day 14", day("2027-03-24"), None),
+        ]
+
+    def test_across_the_new_year(self, owner):
+        ContactFactory(owner=owner, display_name="New Year", birthday_month=1, birthday_day=2, birthday_year=2000)
+        ContactFactory(owner=owner, display_name="Eve", birthday_month=12, birthday_day=31)
+        assert self.names(owner, "2026-12-25") == [
+            ("Eve", day("2026-12-31"), None),
+            ("New Year", day("2027-01-02"), 27),
+        ]
+
+    def test_29_february_falls_on_the_28th_in_common_years(self, owner):
+        ContactFactory(owner=owner, display_name="Leap", birthday_month=2, birthday_day=29, birthday_year=2000)
+        assert self.names(owner, "2027-02-20") == [("Leap", day("2027-02-28"), 27)]
+        assert self.names(owner, "2028-02-20") == [("Leap", day("2028-02-29"), 28)]
+        assert self.names(owner, "2027-03-01") == []
+
+    def test_the_page_says_when(self, owner_client, owner):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=1)
+        ContactFactory(owner=owner, display_name="Ana Lima", birthday_month=soon.month, birthday_day=soon.day)
+        html = owner_client.get("/").content.decode()
+        assert "Ana Lima" in html and "tomorrow" in html
+
+
+class TestCircles:
+    def test_on_track_means_not_overdue(self, owner):
+        today = day("2026-06-10")
+        for due in ("2026-06-10", "2026-07-01", None, "2026-06-01"):
+            ContactFactory(owner=owner, circle="inner", next_due_on=due and day(due))
+        ContactFactory(owner=owner, circle="inner", next_due_on=day("2026-01-01"), archived=True)
+        circles = dashboard.circle_health(owner, today, timezone.now())
+        inner = next(c for c in circles if c["value"] == "inner")
+        assert (inner["total"], inner["on_track"]) == (4, 3)
+        assert dashboard.circle_headline(circles) == "3 of your inner 4 are on track"
+
+    def test_headline_falls_back_to_the_closest_circle_with_people(self, owner, other):
+        ContactFactory(owner=owner, circle="close")
+        circles = dashboard.circle_health(owner, timezone.localdate(), timezone.now())
+        assert dashboard.circle_headline(circles) == "1 of your 1 close friends is on track"
+        assert dashboard.circle_headline(dashboard.circle_health(other, timezone.localdate(), timezone.now())) == ""
+
+
+class TestFading:
+    def test_fading_nudges_not_already_in_reach_out(self, owner):
+        owner.nudge_cap = 1
+        owner.save()
+        shown = NudgeFactory(owner=owner, reason="fading", level="info", priority=9, contact__display_name="Ana")
+        extra = NudgeFactory(owner=owner, reason="fading", level="info", priority=1, contact__display_name="Ben")
+        today = timezone.localdate()
+        nudges = dashboard.reach_out(owner, today)
+        assert nudges == [shown]
+        assert dashboard.fading(owner, today, shown=nudges) == [extra]
+
+
+def log(owner, contact, when, **fields):
+    return services.log_interaction(owner, contacts=[contact], occurred_at=when, channel="call", **fields)
+
+
+class TestHeatmap:
+    def test_counts_per_local_day(self, owner):
+        tz = zoneinfo.ZoneInfo("America/New_York")
+        ana = ContactFactory(owner=owner)
+        today = day("2026-11-20")
+        # 03:00 UTC on the 20th is still the 19th in New York.
+        log(owner, ana, datetime.datetime(2026, 11, 20, 3, tzinfo=UTC))
+        log(owner, ana, datetime.datetime(2026, 11, 19, 15, tzinfo=UTC))
+        log(owner, ana, datetime.datetime(2026, 11, 20, 15, tzinfo=UTC))
+        log(owner, ana, datetime.datetime(2025, 1, 1, 15, tzinfo=UTC))  # before the map
+        assert heatmap.day_counts(owner.pk, today, tz) == {day("2026-11-19"): 2, day("2026-11-20"): 1}
+
+    def test_svg_is_an_accessible_image(self):
+        today = day("2026-11-20")
+        counts = {today: 3, day("2026-11-02"): 1, day("2026-05-04"): 12}
+        built = heatmap.build(counts, today)
+        assert 'role="img"' in built.svg and "<title id=\"heatmap-title\">" in built.svg
+        assert built.summary == "16 conversations in the past year, on 3 days. Busiest month: May 2026 (12)."
+        assert f"<desc id=\"heatmap-desc\">{built.summary}</desc>" in built.svg
+        days_drawn = (today - heatmap.first_day(today)).days + 1
+        assert built.svg.count("<rect") == days_drawn
+        assert 'class="hm-4"' in built.svg and "12 conversations on 4 May 2026" in built.svg
+        assert "style=" not in built.svg  # the CSP allows no inline styles
+
+    def test_empty_year(self):
+        built = heatmap.build({}, day("2026-11-20"))
+        assert built.summary == "0 conversations in the past year, on 0 days."
+        assert 'class="hm-1"' not in built.svg
+
+    def test_every_write_path_shows_at_once(self, owner):
+        """The cache key changes with every insert, edit and delete."""
+        tz = zoneinfo.ZoneInfo("UTC")
+        today = timezone.now().date()
+        yesterday = today - datetime.timedelta(days=1)
+        noon = datetime.datetime.combine(yesterday, datetime.time(12), tzinfo=UTC)
+        ana, ben = ContactFactory(owner=owner), ContactFactory(owner=owner)
+
+        def counts():
+            return heatmap.day_counts(owner.pk, today, tz)
+
+        first = log(owner, ana, noon)
+        assert counts() == {yesterday: 1}
+        second = log(owner, ben, noon)
+        assert counts() == {yesterday: 2}
+        services.update_interaction(second, occurred_at=noon - datetime.timedelta(days=3))
+        assert counts() == {yesterday: 1, yesterday - datetime.timedelta(days=3): 1}
+        services.delete_interaction(first)
+        assert counts() == {yesterday - datetime.timedelta(days=3): 1}
+        contact_services.delete_contact(ben)
+        assert counts() == {}
+        carla = ContactFactory(owner=owner)
+        log(owner, carla, noon)
+        services.delete_interactions(Interaction.objects.filter(owner=owner))
+        assert counts() == {}
+
+    def test_an_import_shows_at_once(self, owner, tmp_path):
+        from interactions.importing import import_interactions
+
+        tz = zoneinfo.ZoneInfo("UTC")
+        today = timezone.now().date()
+        assert heatmap.day_counts(owner.pk, today, tz) == {}
+        path = tmp_path / "log.csv"
+        path.write_text(f"occurred_at,contact,channel,direction,note\n{today.isoformat()}T01:00:00Z,Ana,call,mutual,\n")
+        import_interactions(owner, path.read_bytes())
+        assert heatmap.day_counts(owner.pk, today, tz) == {today: 1}
+
+
+class TestQueryCount:
+    def fill(self, owner, people):
+        now = timezone.now()
+        today = timezone.localdate()
+        contacts = [
+            ContactFactory(owner=owner, circle=["inner", "close", "friends"][i % 3], birthday_month=today.month,
+                           birthday_day=today.day, next_due_on=today - datetime.timedelta(days=i % 2))
+            for i in range(people)
+        ]
+        for i, contact in enumerate(contacts):
+            ImportantDateFactory(contact=contact, month=today.month, day=today.day)
+            log(owner, contact, now - datetime.timedelta(days=i), note=f"Talk {i}")
+            log(owner, contact, now - datetime.timedelta(days=i + 40))
+            NudgeFactory(owner=owner, contact=contact, reason=["overdue", "fading"][i % 2])
+        services.log_interaction(owner, contacts=contacts[:3], occurred_at=now, channel="in_person")
+
+    def count(self, client, django_assert_num_queries, expected):
+        with django_assert_num_queries(expected):
+            assert client.get("/").status_code == 200
+
+    @pytest.mark.parametrize("people", [3, 30])
+    def test_the_dashboard_reads_the_same_number_of_queries(self, owner_client, owner, people,
+                                                            django_assert_num_queries):
+        self.fill(owner, people)
+        # Session and user, then: nudges, circles, heat map (key and counts), recent (and
+        # their people), birthdays, fading.
+        self.count(owner_client, django_assert_num_queries, 10)
+        # The heat map's counts come from the cache until something is written.
+        self.count(owner_client, django_assert_num_queries, 9)
