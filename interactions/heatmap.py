@@ -48,7 +48,8 @@ def _fingerprint(owner_id: int) -> str:
             [owner_id, owner_id],
         )
         latest, total = cursor.fetchone()
-    return f"{latest.isoformat() if latest else '-'}:{total}"
+    # SQLite hands the timestamp back as text, PostgreSQL as a datetime: either names the moment.
+    return f"{latest or '-'}:{total}"
 
 
 def day_counts(owner_id: int, today: datetime.date, tz) -> dict[datetime.date, int]:
