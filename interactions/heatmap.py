@@ -49,7 +49,8 @@ def _fingerprint(owner_id: int) -> str:
         )
         latest, total = cursor.fetchone()
     # SQLite hands the timestamp back as text, PostgreSQL as a datetime: either names the moment.
-    return f"{latest or '-'}:{total}"
+    # (with a space, which a cache key must not hold).
+    return f"{str(latest or '-').replace(' ', 'T')}:{total}"
 
 
 def day_counts(owner_id: int, today: datetime.date, tz) -> dict[datetime.date, int]:
