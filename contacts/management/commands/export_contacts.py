@@ -1,4 +1,8 @@
-"""``manage.py export_contacts --user EMAIL --format csv [--output FILE]``.
+"""``manage.py export_contacts --user EMAIL --format csv|vcf|json [--output FILE]``.
+
+CSV (a row per contact), vCard 4.0 (:mod:`contacts.vcard_export`) or the whole
+account as JSON (:mod:`contacts.account_json`, which ``import_contacts``
+restores into an empty account).
 
 Without ``--output`` the CSV goes to standard output and the one-line summary
 to standard error, so that the CSV can be piped; with it the file is written
@@ -13,13 +17,15 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from contacts.account_json import write_json
 from contacts.exporting import atomic_text_file, write_csv
+from contacts.vcard_export import write_vcf
 
-WRITERS = {"csv": write_csv}  # vcf and json come later
+WRITERS = {"csv": write_csv, "vcf": write_vcf, "json": write_json}
 
 
 class Command(BaseCommand):
-    help = "Export one user's contacts (CSV) to a file or to standard output."
+    help = "Export one user's contacts (CSV, vCard 4.0 or the whole account as JSON) to a file or standard output."
 
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True, metavar="EMAIL", help="Whose contacts to export.")
