@@ -2,7 +2,8 @@
 
 Each record is matched to a contact the user already has — by vCard UID, then
 any email address, then any phone number (its last nine digits, as
-``contacts.duplicates`` compares them), then the name (accents, case and word
+``contacts.duplicates`` compares them; only when the names share a word, since
+a landline is shared by a family), then the name (accents, case and word
 order ignored) — or to one made earlier from the same file; otherwise it makes
 a new contact. A matched contact is completed, never overwritten: empty fields
 are filled, missing email addresses, phones, websites, dates and tags are
@@ -30,6 +31,7 @@ FILLED_FIELDS = ("given_name", "family_name", "nickname", "company", "title", "h
 IGNORED_TAGS = {"my contacts", "mycontacts", "starred"}  # system groups of Google and Android
 BATCH_SIZE = 2000
 MAX_WARNINGS = 50
+SAMPLE_SIZE = 20
 Kind = ContactMethod.Kind
 
 
@@ -44,6 +46,7 @@ class ContactImportResult:
     dry_run: bool = False
     warnings: list[str] = dataclasses.field(default_factory=list)
     contact_ids: list[int] = dataclasses.field(default_factory=list)
+    sample: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (name, what happens), the first few
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,13 +112,20 @@ class _Book:
             if found := self.emails.get(email.lower()):
                 return found
         for _, phone in record.phones:
-            if (digits := phone_key(phone)) and (found := self.phones.get(digits)):
+            if (digits := phone_key(phone)) and (found := self.phones.get(digits)) and _names_agree(found, name):
                 return found
         found = self.names.get(normalise_name(name))
         # The same name with another UID is somebody else of that name.
         if found and not (found.uid and record.uid and found.uid != record.uid):
             return found
         return None
+
+
+def _names_agree(contact, name: str) -> bool:
+    """A shared phone (a family's landline, an office switchboard) is the same person only when
+    the names share a word, or one side has no real name."""
+    theirs, ours = set(normalise_name(contact.display_name).split()), set(normalise_name(name).split())
+    return not theirs or not ours or bool(theirs & ours)
 
 
 def _valid_emails(record: ContactRecord) -> list[tuple[str, str]]:
@@ -213,10 +223,15 @@ def apply_records(owner, records: list[ContactRecord], *, dry_run: bool = False,
                     created_here.add(id(contact))
                     _complete(contact, record, book, plan, emails)
                     result.created += 1
+                    action = "new"
                 elif _complete(contact, record, book, plan, emails) and id(contact) not in created_here:
                     result.updated += 1
+                    action = f"adds to {contact.display_name}"
                 else:
                     result.unchanged += 1
+                    action = f"already there as {contact.display_name}"
+                if len(result.sample) < SAMPLE_SIZE:
+                    result.sample.append((name, action))
             result.warnings += [f"{record.where}: {w}" for w in record.warnings][: MAX_WARNINGS - len(result.warnings)]
             if progress and done % 500 == 0:
                 progress(done)
