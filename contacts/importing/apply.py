@@ -104,6 +104,8 @@ class _Book:
             self.emails.setdefault(value.lower(), contact)
         elif kind == Kind.PHONE and (digits := phone_key(value)):
             self.phones.setdefault(digits, contact)
+            # "020 7946 0018" and "+44 20 7946 0018" are one number on one person.
+            self.methods[self.key(contact)].add(("phone-digits", digits))
 
     def match(self, record: ContactRecord, name: str):
         if record.uid and (found := self.uids.get(record.uid)):
@@ -173,7 +175,8 @@ def _complete(contact: Contact, record: ContactRecord, book: _Book, plan: _Plan,
     key = book.key(contact)
     for kind, pairs in ((Kind.EMAIL, emails), (Kind.PHONE, record.phones), (Kind.WEBSITE, record.websites)):
         for label, value in pairs:
-            if (kind, value.lower()) not in book.methods[key]:
+            digits = phone_key(value) if kind == Kind.PHONE else None
+            if (kind, value.lower()) not in book.methods[key] and ("phone-digits", digits) not in book.methods[key]:
                 book._index_method(contact, kind, value)
                 plan.methods.append((contact, kind, label, value))
                 changed = True

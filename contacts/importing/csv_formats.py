@@ -130,18 +130,19 @@ def parse_contacts_csv(data: bytes, *, max_contacts: int | None = None) -> tuple
     """(flavour, records) of a contacts CSV; an unknown header names what was expected."""
     text = _decode(data)
     rows = csv.reader(io.StringIO(text, newline=""))
-    flavour, header = None, []
+    flavour, header, first = None, [], None
     try:
         for _ in range(HEADER_SEARCH_LINES):
             header = next(rows, None)
             if header is None:
                 break
+            first = first or (header if any(c.strip() for c in header) else None)
             if flavour := _flavour(header):
                 break
     except csv.Error as error:
         raise ContactImportError(f"The file cannot be read as CSV: {error}.") from None
     if flavour is None:
-        found = ",".join((header or [])[:8])
+        found = ",".join((first or [])[:8])
         raise ContactImportError(f"Unknown CSV header: expected {EXPECTED}; the file starts with {found!r}.")
     names = [h.strip() for h in header]
     records, errors = [], []
