@@ -32,11 +32,12 @@ def _import(job: ImportJob, *, dry_run: bool, progress=None) -> dict:
     data = bytes(job.data)
     if job.kind == ImportJob.Kind.CONTACTS:
         result = importing.import_file(job.owner, data, dry_run=dry_run, progress=progress)
-        return {"counts": result.counts, "summary": result.summary(), "warnings": result.warnings,
+        return {"counts": list(result.counts.items()), "summary": result.summary(), "warnings": result.warnings,
                 "sample": result.sample, "source": result.source}
     result = import_interactions(job.owner, data, dry_run=dry_run)
-    counts = {"conversations": result.imported, "people": result.people, "new people": result.new_contacts,
-              "already there": result.already_there + result.repeated}
+    # Pairs, not a dict: jsonb would sort the keys and the page shows them in this order.
+    counts = [["conversations", result.imported], ["people", result.people], ["new people", result.new_contacts],
+              ["already there", result.already_there + result.repeated]]
     return {"counts": counts, "summary": result.summary(), "warnings": [], "sample": [], "source": "CSV"}
 
 

@@ -39,7 +39,7 @@ def test_upload_preview_confirm_summary(owner_client, owner):
     assert "What will happen" in preview and "Arnold Smith" in preview and "Import 3 contacts" in preview
     owner_client.post(reverse("contact_import_confirm", args=[job.pk]))
     job.refresh_from_db()
-    assert job.status == "done" and job.data == b"" and job.counts["result"]["counts"]["created"] == 3
+    assert job.status == "done" and job.data == b"" and dict(job.counts["result"]["counts"])["created"] == 3
     summary = owner_client.get(job.get_absolute_url()).content.decode()
     assert "Imported" in summary and "3 created" in summary
     assert Contact.objects.for_user(owner).count() == 3
