@@ -15,7 +15,12 @@ from interactions import engine
 from interactions.models import Interaction, InteractionContact, Nudge
 from interactions.services import refresh_contact_figures
 from tests.factories import (
-    ContactFactory, ContactMethodFactory, ImportantDateFactory, InteractionFactory, TagFactory, UserFactory,
+    ContactFactory,
+    ContactMethodFactory,
+    ImportantDateFactory,
+    InteractionFactory,
+    TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

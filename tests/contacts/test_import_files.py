@@ -170,8 +170,10 @@ def test_matching_order_uid_email_phone_name(owner):
     # has no name and no valid address.
     assert result.counts == {"created": 1, "updated": 2, "unchanged": 2, "skipped": 1}
     assert Contact.objects.filter(owner=owner).count() == 5  # Greg shares Ben's phone but not his name
+    by_uid.refresh_from_db()
     by_email.refresh_from_db()
     by_name.refresh_from_db()
+    assert by_uid.display_name == "Someone Else"
     assert (by_email.display_name, by_email.notes) == ("Ana L.", "from the file")  # completed, not renamed
     assert by_name.company == "Initech"
     assert "nobody-at-all" in " ".join(result.warnings)
