@@ -16,10 +16,10 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from contacts.account_json import write_json
 from contacts.exporting import atomic_text_file, write_csv
 from contacts.vcard_export import write_vcf
+from relcrm.command_input import user_by_email
 
 WRITERS = {"csv": write_csv, "vcf": write_vcf, "json": write_json}
 
@@ -33,9 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="Write here instead of to standard output.")
 
     def handle(self, *args, user, format, output, **options):
-        owner = User.objects.filter(email__iexact=user.strip()).first()
-        if owner is None:
-            raise CommandError(f"There is no user with the email address {user!r}.")
+        owner = user_by_email(user)
         write = WRITERS[format]
         if output:
             try:

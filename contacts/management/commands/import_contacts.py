@@ -8,12 +8,10 @@ card or row refuses the whole file (exit status 1, each one listed, nothing
 written). The rules are in :mod:`contacts.importing`.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from contacts.importing import ContactImportError, import_file
+from relcrm.command_input import read_file, user_by_email
 
 
 class Command(BaseCommand):
@@ -27,17 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, user, file, dry_run, **options):
-        owner = User.objects.filter(email__iexact=user.strip()).first()
-        if owner is None:
-            raise CommandError(f"There is no user with the email address {user!r}.")
-        try:
-            data = Path(file).read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"File not found: {file}") from None
-        except IsADirectoryError:
-            raise CommandError(f"{file} is a directory, not a contacts file.") from None
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror or error}.") from None
+        owner = user_by_email(user)
+        data = read_file(file, "a contacts file")
         try:
             result = import_file(owner, data, dry_run=dry_run)
         except ContactImportError as error:
