@@ -17,7 +17,9 @@ from .vcard import looks_like_vcard, parse_vcards
 
 __all__ = ["ContactImportError", "ContactImportResult", "ContactRecord", "count_entries", "import_file"]
 
-CSV_NAMES = {"google": "Google Contacts CSV", "outlook": "Outlook CSV", "linkedin": "LinkedIn CSV"}
+CSV_NAMES = {
+    "google": "Google Contacts CSV", "outlook": "Outlook CSV", "linkedin": "LinkedIn CSV", "relcrm": "relcrm CSV",
+}
 
 
 def check_size(size: int) -> None:

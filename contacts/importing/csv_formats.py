@@ -7,6 +7,8 @@
   ``0/0/00`` means none, others are month/day/year.
 - LinkedIn ``Connections.csv``: a few ``Notes:`` lines come before the header
   ``First Name,Last Name,URL,Email Address,Company,Position,Connected On``.
+- relcrm's own CSV export (``name,given_name,…``): the ``'`` the export puts in
+  front of a cell that could run as a formula is taken off again.
 """
 
 import codecs
@@ -14,12 +16,14 @@ import csv
 import io
 import re
 
+from ..exporting import FORMULA_STARTS, LIST_SEPARATOR
 from .records import ContactImportError, ContactRecord, parse_day, refuse
 
 EXPECTED = (
     "a Google Contacts export (columns 'Given Name' or 'First Name', and 'E-mail 1 - Value'), "
     "an Outlook export ('First Name', 'Last Name', 'E-mail Address') or LinkedIn's Connections.csv "
-    "('First Name', 'Last Name', 'Email Address', 'Connected On')"
+    "('First Name', 'Last Name', 'Email Address', 'Connected On'), or relcrm's own CSV export "
+    "('name', 'emails', 'phones', 'circle')"
 )
 HEADER_SEARCH_LINES = 10  # LinkedIn's notes before the header
 MULTI = " ::: "
@@ -49,6 +53,8 @@ def _decode(data: bytes) -> str:
 
 def _flavour(header: list[str]) -> str | None:
     names = {h.strip() for h in header}
+    if {"name", "emails", "phones", "circle"} <= names:
+        return "relcrm"
     if "E-mail 1 - Value" in names and ({"Given Name", "First Name", "Name"} & names):
         return "google"
     if {"First Name", "Last Name", "Email Address", "Connected On"} <= names:
@@ -123,7 +129,24 @@ def _linkedin(row: dict, record: ContactRecord) -> None:
         record.how_we_met = f"Connected on LinkedIn on {connected}."
 
 
-READERS = {"google": _google, "outlook": _outlook, "linkedin": _linkedin}
+def _typed(row: dict, column: str) -> str:
+    """A cell of relcrm's export without the quote that kept a spreadsheet from running it."""
+    value = (row.get(column) or "").strip()
+    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
+
+
+def _relcrm(row: dict, record: ContactRecord) -> None:
+    record.display_name = _typed(row, "name")
+    record.given_name, record.family_name = _typed(row, "given_name"), _typed(row, "family_name")
+    record.nickname, record.company, record.title = _typed(row, "nickname"), _typed(row, "company"), _typed(row, "title")
+    record.notes = _typed(row, "notes")
+    record.emails = [("", v.strip()) for v in _typed(row, "emails").split(LIST_SEPARATOR) if v.strip()]
+    record.phones = [("", v.strip()) for v in _typed(row, "phones").split(LIST_SEPARATOR) if v.strip()]
+    record.tags = [t.strip() for t in _typed(row, "tags").split(LIST_SEPARATOR) if t.strip()]
+    record.birthday = parse_day(row.get("birthday") or "")
+
+
+READERS = {"google": _google, "outlook": _outlook, "linkedin": _linkedin, "relcrm": _relcrm}
 
 
 def parse_contacts_csv(data: bytes, *, max_contacts: int | None = None) -> tuple[str, list[ContactRecord]]:

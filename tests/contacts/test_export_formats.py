@@ -174,3 +174,15 @@ def test_export_command_writes_vcf(account, tmp_path):
     call_command("export_contacts", "--user", account.email, "--format", "vcf", "--output", str(path), stdout=out)
     assert out.getvalue().startswith("Exported 2 contacts")
     assert path.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+
+
+def test_csv_export_imports_back_with_formulas_unquoted(account, other):
+    data = "".join(exporting.csv_chunks(account)).encode()
+    result = import_file(other, data)
+    assert (result.source, result.created) == ("relcrm CSV", 2)
+    ana = Contact.objects.get(owner=other, display_name="Ana Lima")
+    assert ana.company == "=cmd|' /C calc'!A0" and ana.notes == "Line one\nLine two, with a comma"
+    assert sorted(ana.methods.values_list("value", flat=True)) == ["+351 912 345 678", "ana@example.com"]
+    assert (ana.birthday_month, ana.birthday_day, ana.birthday_year) == (4, 15, None)
+    assert list(ana.tags.values_list("name", flat=True)) == ["climbing"]
+    assert import_file(other, data).unchanged == 2

@@ -1,5 +1,6 @@
 """import_contacts with broken files, limits, CSV flavours and the matching rules: all or nothing."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def test_google_csv(owner):
         ("email", "ana@example.com"), ("email", "ana@work.example"), ("phone", "+351 912 345 678")
     ]
     assert [t.name for t in ana.tags.all()] == ["Climbing"]  # myContacts is Google's, not a tag
-    assert Contact.objects.get(display_name="Ben Okafor").birthday == __import__("datetime").date(1985, 2, 9)
+    assert Contact.objects.get(display_name="Ben Okafor").birthday == datetime.date(1985, 2, 9)
 
 
 def test_outlook_csv(owner):
@@ -127,7 +128,7 @@ def test_outlook_csv(owner):
     assert result.source == "Outlook CSV" and result.created == 2
     carla = Contact.objects.get(display_name="Carla Souza")
     assert (carla.company, carla.title, carla.notes) == ("Initech", "Manager", "Two\nlines")
-    assert carla.birthday == __import__("datetime").date(1980, 4, 15)
+    assert carla.birthday == datetime.date(1980, 4, 15)
     assert sorted(carla.tags.values_list("name", flat=True)) == ["Friends", "Work"]
     assert carla.methods.get(kind="phone").label == "mobile"
     assert Contact.objects.get(display_name="Dan Brown").birthday_month is None
