@@ -11,10 +11,11 @@
   front of a cell that could run as a formula is taken off again.
 """
 
-import codecs
 import csv
 import io
 import re
+
+from interactions.importing import decode_csv_text
 
 from ..exporting import FORMULA_STARTS, LIST_SEPARATOR
 from .records import ContactImportError, ContactRecord, parse_day, refuse
@@ -36,19 +37,10 @@ OUTLOOK_PHONES = {
 
 
 def _decode(data: bytes) -> str:
-    data = data.removeprefix(codecs.BOM_UTF8)
+    # Binary junk is named as such before its first bad byte is.
     if b"\x00" in data:
         raise ContactImportError("The file is binary (it contains NUL bytes), not a CSV file.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ContactImportError(
-            f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line:,}); save it as CSV in UTF-8."
-        ) from None
-    if not text.strip():
-        raise ContactImportError("The file is empty.")
-    return text
+    return decode_csv_text(data, ContactImportError)
 
 
 def _flavour(header: list[str]) -> str | None:
