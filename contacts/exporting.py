@@ -1,6 +1,7 @@
 """Export a user's contacts: the service behind ``manage.py export_contacts``.
 
-CSV only for now (vCard and JSON come later). The CSV follows RFC 4180: the
+The CSV is here; vCard is in :mod:`contacts.vcard_export`, the whole account
+as JSON in :mod:`contacts.account_json`. The CSV follows RFC 4180: the
 ``csv`` module's default dialect, ``\\r\\n`` line ends, a header first, UTF-8
 without a byte order mark.
 
@@ -117,6 +118,20 @@ def write_csv(user, stream: TextIO) -> int:
         writer.writerow(row)
         count += 1
     return count
+
+
+class _Line:
+    """A file-like object that hands back what is written to it: one CSV row at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_chunks(user) -> Iterator[str]:
+    """The CSV as text, one row at a time (for a streaming response)."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    for row in csv_rows(user):
+        yield writer.writerow(row)
 
 
 @contextmanager

@@ -196,6 +196,8 @@ class Contact(models.Model):
         related_name="introduced",
     )
     archived = models.BooleanField(default=False)
+    # The UID of the vCard the contact came from: a re-import finds it by this first.
+    uid = models.CharField("vCard UID", max_length=255, blank=True, editable=False)
     # Kept by interactions.services whenever an interaction is added, edited or deleted.
     last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Written by the engine (interactions.engine); see contacts.scoring.
@@ -219,6 +221,7 @@ class Contact(models.Model):
             models.Index(fields=["owner", "archived", "circle"], name="contact_owner_circle"),
             models.Index(fields=["owner", "last_interaction_at"], name="contact_owner_last"),
             models.Index(fields=["owner", "next_due_on"], name="contact_owner_due"),
+            models.Index(fields=["owner", "uid"], name="contact_owner_uid"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(display_name=""), name="contact_name_not_empty"),
@@ -355,3 +358,6 @@ class ScoreSnapshot(models.Model):
             models.UniqueConstraint("contact", "week", name="scoresnapshot_unique"),
             models.CheckConstraint(condition=Q(score__lte=100), name="scoresnapshot_range"),
         ]
+
+
+from .jobs import ImportJob  # noqa: E402,F401  (a model of this app, kept in its own module)

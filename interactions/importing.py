@@ -126,20 +126,21 @@ class _NewContact:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
+def decode_csv_text(data: bytes, error_class: type[ValueError] = InteractionImportError) -> str:
+    """The text of a UTF-8 CSV file; ``error_class`` with a message for people when it is not one."""
     data = data.removeprefix(codecs.BOM_UTF8)  # Excel's "CSV UTF-8" starts with one
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise InteractionImportError(
+        raise error_class(
             f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line:,}); "
             "save it as CSV in UTF-8."
         ) from None
     if "\x00" in text:
-        raise InteractionImportError("The file is binary (it contains NUL bytes), not a CSV file.")
+        raise error_class("The file is binary (it contains NUL bytes), not a CSV file.")
     if not text.strip():
-        raise InteractionImportError("The file is empty.")
+        raise error_class("The file is empty.")
     return text
 
 
@@ -395,7 +396,7 @@ def import_interactions(user, source: bytes | BinaryIO, *, dry_run: bool = False
     """
     data = source if isinstance(source, bytes | bytearray) else source.read()
     tz = zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    rows, spelling, errors = _parse_rows(_decode(bytes(data)), tz, now or timezone.now())
+    rows, spelling, errors = _parse_rows(decode_csv_text(bytes(data)), tz, now or timezone.now())
     result = ImportResult(user.email, dry_run=dry_run)
     with transaction.atomic():
         if not dry_run:

@@ -266,6 +266,13 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 DIGEST_RETRY_SECONDS = env_int("DIGEST_RETRY_SECONDS", 60, minimum=1, maximum=3600)
 
+# --- Contact imports ---------------------------------------------------------------
+# The largest file accepted, the most contacts in one file, and from how many
+# contacts on an import runs in the background with a progress bar.
+CONTACT_IMPORT_MAX_BYTES = env_int("CONTACT_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+CONTACT_IMPORT_MAX_CONTACTS = env_int("CONTACT_IMPORT_MAX_CONTACTS", 20000, minimum=1)
+CONTACT_IMPORT_INLINE_MAX = env_int("CONTACT_IMPORT_INLINE_MAX", 500, minimum=0)
+
 # --- Accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,6 +8,7 @@ admin.site.site_title = "relcrm admin"
 
 urlpatterns = [
     path("", include("interactions.urls")),
+    path("contacts/", include("contacts.transfer_urls")),
     path("contacts/", include("contacts.urls")),
     path("account/", include("accounts.urls")),
     path("digest/", include("interactions.digest_urls")),

@@ -1,4 +1,8 @@
-"""``manage.py export_contacts --user EMAIL --format csv [--output FILE]``.
+"""``manage.py export_contacts --user EMAIL --format csv|vcf|json [--output FILE]``.
+
+CSV (a row per contact), vCard 4.0 (:mod:`contacts.vcard_export`) or the whole
+account as JSON (:mod:`contacts.account_json`, which ``import_contacts``
+restores into an empty account).
 
 Without ``--output`` the CSV goes to standard output and the one-line summary
 to standard error, so that the CSV can be piped; with it the file is written
@@ -12,14 +16,16 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
+from contacts.account_json import write_json
 from contacts.exporting import atomic_text_file, write_csv
+from contacts.vcard_export import write_vcf
+from relcrm.command_input import user_by_email
 
-WRITERS = {"csv": write_csv}  # vcf and json come later
+WRITERS = {"csv": write_csv, "vcf": write_vcf, "json": write_json}
 
 
 class Command(BaseCommand):
-    help = "Export one user's contacts (CSV) to a file or to standard output."
+    help = "Export one user's contacts (CSV, vCard 4.0 or the whole account as JSON) to a file or standard output."
 
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True, metavar="EMAIL", help="Whose contacts to export.")
@@ -27,9 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="Write here instead of to standard output.")
 
     def handle(self, *args, user, format, output, **options):
-        owner = User.objects.filter(email__iexact=user.strip()).first()
-        if owner is None:
-            raise CommandError(f"There is no user with the email address {user!r}.")
+        owner = user_by_email(user)
         write = WRITERS[format]
         if output:
             try:

@@ -7,12 +7,10 @@ skipped 3 already there.`` Any bad row refuses the whole file (exit status 1,
 every bad row listed, nothing written). ``--dry-run`` checks and counts only.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from interactions.importing import HEADER, InteractionImportError, import_interactions
+from relcrm.command_input import read_file, user_by_email
 
 
 class Command(BaseCommand):
@@ -26,17 +24,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, user, file, dry_run, **options):
-        owner = User.objects.filter(email__iexact=user.strip()).first()
-        if owner is None:
-            raise CommandError(f"There is no user with the email address {user!r}.")
-        try:
-            data = Path(file).read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"File not found: {file}") from None
-        except IsADirectoryError:
-            raise CommandError(f"{file} is a directory, not a CSV file.") from None
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror or error}.") from None
+        owner = user_by_email(user)
+        data = read_file(file, "a CSV file")
         try:
             result = import_interactions(owner, data, dry_run=dry_run)
         except InteractionImportError as error:
