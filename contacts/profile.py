@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from interactions.models import Interaction
-
 from django.utils import timezone
+
+from interactions.models import Interaction
 
 from . import scoring
 from .listing import due_badge
