@@ -22,6 +22,7 @@
     var count = document.querySelector("[data-bulk-count]");
     if (count) {
       count.textContent = picked ? picked + " selected" : "Select people below";
+      count.nextSibling.textContent = picked ? ", then:" : " to tag, move or archive several at once.";
     }
     var selectAll = document.getElementById("select-all");
     if (selectAll) {
@@ -31,6 +32,7 @@
     }
     var bar = document.getElementById("bulk-form");
     if (bar) {
+      bar.classList.add("js-bulk");
       bar.classList.toggle("has-selection", picked > 0);
     }
   }
