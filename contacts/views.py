@@ -7,9 +7,11 @@ answers with the fragment that changed (Vary: HX-Request).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from . import bulk, profile, services
 from .forms import ContactForm
@@ -36,7 +38,7 @@ def list_context(request, params, **extra):
         "sorts": SORTS,
         "due_choices": DUE_CHOICES,
         "tags": Tag.objects.for_user(request.user),
-        "list_url": request.path + (f"?{filters.querystring()}" if filters.params() else ""),
+        "list_url": reverse("contact_list") + (f"?{filters.querystring()}" if filters.params() else ""),
         **extra,
     }
 
@@ -48,8 +50,10 @@ def contact_list(request):
     context = list_context(request, request.GET)
     if request.htmx:
         # "More" (a further page) adds rows; the search form replaces the results.
-        part = "rows" if request.GET.get("page") else "results"
-        return render(request, f"{LIST}#{part}", context)
+        if request.GET.get("page"):
+            return render(request, f"{LIST}#rows", context)
+        # The address bar shows the list as a link would spell it, without the empty fields.
+        return push_url(render(request, f"{LIST}#results", context), context["list_url"])
     return render(request, LIST, context)
 
 
