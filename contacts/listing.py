@@ -92,7 +92,7 @@ def search(contacts, query: str):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        contacts = contacts.annotate(notes_search=SearchVector("notes", config="english"))
+        contacts = contacts.alias(notes_search=SearchVector("notes", config="english"))
         match |= Q(display_name__trigram_word_similar=query)
         match |= Q(notes_search=SearchQuery(query, config="english", search_type="websearch"))
     return contacts.filter(match)

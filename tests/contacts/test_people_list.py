@@ -158,3 +158,24 @@ class TestQueryCount:
         with django_assert_num_queries(6):
             response = owner_client.get(URL, {"q": "a", "sort": "depth"})
         assert response.status_code == 200
+
+
+class TestImportLink:
+    def test_absent_until_the_page_exists(self, owner_client):
+        assert "Import and export" not in owner_client.get(URL).content.decode()
+
+    def test_shown_when_the_url_exists(self, owner_client, settings):
+        settings.ROOT_URLCONF = "tests.contacts.urls_with_import"
+        html = owner_client.get("/contacts/").content.decode()
+        assert '<a class="button button-quiet" href="/contacts/import/">Import and export</a>' in html
+
+
+def test_search_indexes_exist(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%trgm"])
+        found = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'contact_notes_fts'")
+        assert cursor.fetchone()
+    assert {"contact_name_trgm", "contact_name_upper_trgm", "contactmethod_value_upper_trgm"} <= found
