@@ -1,16 +1,9 @@
-// The People pages with htmx: form errors swapped in, select-all and the count of
-// selected people for the bulk edit. Everything here is an enhancement: without
-// it the pages work as plain forms and links.
+// The People pages with htmx: select-all and the count of selected people for the
+// bulk edit, focus in a card edited in place. Forms with errors (422) are swapped
+// in by dashboard.js, loaded beside this file. Everything here is an enhancement:
+// without it the pages work as plain forms and links.
 (function () {
   "use strict";
-
-  // An invalid form comes back as 422 with the form to show: swap it in.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   function boxes() {
     return Array.prototype.slice.call(document.querySelectorAll("input[name='ids'][form='bulk-form']"));

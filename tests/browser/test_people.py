@@ -51,6 +51,14 @@ def test_search_as_you_type_and_open_a_contact(page, people, owner, password):
     assert errors(page) == []
 
 
+def add_email(page, address):
+    page.locator("#methods").get_by_role("link", name="Add").click()
+    form = page.get_by_role("form", name="Add a way to reach them")
+    form.get_by_label("Type").select_option(label="Email")
+    form.get_by_label("Address, number or handle").fill(address)
+    form.get_by_role("button", name="Add").click()
+
+
 def test_edit_profile_and_reach_them_in_place(page, people, owner, password):
     sign_in(page, owner.email, password)
     page.goto(people.get_absolute_url())
@@ -64,18 +72,10 @@ def test_edit_profile_and_reach_them_in_place(page, people, owner, password):
     expect(page.locator("#person-head")).not_to_contain_text("Lisbon Labs")
     assert page.url.endswith(people.get_absolute_url())  # no page load: edited in place
 
-    page.locator("#methods").get_by_role("link", name="Add").click()
-    add = page.get_by_role("form", name="Add a way to reach them")
-    add.get_by_label("Type").select_option(label="Email")
-    add.get_by_label("Address, number or handle").fill("ana@example.org")
-    add.get_by_role("button", name="Add").click()
+    add_email(page, "ana@example.org")
     expect(page.locator("#methods")).to_contain_text("Added email ana@example.org.")
     # The same again is refused in place, with the reason.
-    page.locator("#methods").get_by_role("link", name="Add").click()
-    add = page.get_by_role("form", name="Add a way to reach them")
-    add.get_by_label("Type").select_option(label="Email")
-    add.get_by_label("Address, number or handle").fill("ANA@example.org")
-    add.get_by_role("button", name="Add").click()
+    add_email(page, "ANA@example.org")
     expect(page.locator("#methods")).to_contain_text("This person already has that one.")
     assert Contact.objects.get(pk=people.pk).nickname == "Nana"
     assert people.methods.count() == 2
