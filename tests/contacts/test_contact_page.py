@@ -98,6 +98,20 @@ class TestTimeline:
         html = response.content.decode()
         assert 'id="dash-status"' in html and "Deleted the call" in html and "nudge-list" not in html
 
+    def test_edit_from_the_timeline_returns_to_the_person(self, owner_client, owner, ana):
+        self._log(owner, ana, 1)
+        interaction = Interaction.objects.get()
+        url = reverse("interaction_edit", args=[interaction.pk])
+        data = {"contacts": "Ana Lima", "channel": "video", "occurred_at": "2026-11-02T10:00", "kind": "catch_up",
+                "direction": "mutual", "note": "Long call", "next": ana.get_absolute_url()}
+        form = owner_client.get(url, {"next": ana.get_absolute_url()}).content.decode()
+        assert f'name="next" value="{ana.get_absolute_url()}"' in form
+        response = owner_client.post(url, data)
+        assert response.status_code == 302 and response["Location"] == ana.get_absolute_url()
+        inline = owner_client.post(url, {**data, "note": "Longer call"}, headers=HX).content.decode()
+        assert "Longer call" in inline and "Saved." in inline and "nudge-list" not in inline
+        assert f"?next=/contacts/{ana.pk}/" in inline
+
     def test_next_elsewhere_is_ignored(self, owner_client, owner, ana):
         self._log(owner, ana, 1)
         interaction = Interaction.objects.get()
