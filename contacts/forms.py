@@ -2,7 +2,7 @@ from django import forms
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from .models import Contact, Tag
+from .models import Contact, ContactMethod, Tag
 
 
 class TagsField(forms.CharField):
@@ -83,3 +83,28 @@ class ContactForm(forms.ModelForm):
         tags = [existing.get(n.lower()) or Tag.objects.create(owner=self.owner, name=n) for n in names]
         contact.tags.set(tags)
         return contact
+
+
+class ContactMethodForm(forms.ModelForm):
+    """An email, phone, handle or website of one contact (the contact is set by the view)."""
+
+    class Meta:
+        model = ContactMethod
+        fields = ["kind", "value", "label"]
+        labels = {"kind": "Type", "value": "Address, number or handle"}
+
+    def __init__(self, *args, contact, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.instance.contact = contact
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), (cleaned.get("value") or "").strip()
+        if kind and value:
+            same = ContactMethod.objects.filter(contact=self.instance.contact, kind=kind, value__iexact=value)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("value", "This person already has that one.")
+        return cleaned

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -110,12 +111,29 @@ def contact_search(request):
     return render(request, f"{template}#suggestions" if request.htmx else template, context)
 
 
+def _next(request) -> str:
+    """Where to go back after an edit or a delete (e.g. a person's page), when it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _changed_elsewhere(request, context, *, notice):
+    """An htmx answer on another page than Today (``next`` given): the fragment and the message only."""
+    context = {**context, "notice": notice, "oob": True}
+    return render(request, f"{ITEM}#changed", context)
+
+
 @login_required
 @vary_on_headers("HX-Request")
 @require_GET
 def detail(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
-    return render(request, f"{ITEM}#item" if request.htmx else ITEM, {"interaction": interaction})
+    context = {"interaction": interaction, "next": _next(request)}
+    return render(request, f"{ITEM}#item" if request.htmx else ITEM, context)
 
 
 @login_required
@@ -125,6 +143,7 @@ def edit(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user), pk=pk)
     form = InteractionForm(request.POST or None, owner=request.user, instance=interaction)
     template = "interactions/interaction_form.html"
+    back = _next(request)
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
@@ -132,14 +151,16 @@ def edit(request, pk):
                 services.update_interaction(interaction, contacts=contacts, **form.interaction_fields())
             if request.htmx:
                 interaction = Interaction.objects.with_contacts().get(pk=interaction.pk)
+                if back:
+                    return _changed_elsewhere(request, {"interaction": interaction, "next": back}, notice="Saved.")
                 return _changed(request, f"{DASHBOARD}#saved", {"interaction": interaction}, notice="Saved.",
                                 focus=f"#interaction-{pk} .timeline-edit")
             messages.success(request, "Saved.")
-            return redirect("dashboard")
+            return redirect(back or "dashboard")
         status = 422
     else:
         status = 200
-    context = {"form": form, "interaction": interaction}
+    context = {"form": form, "interaction": interaction, "next": back}
     return render(request, f"{template}#edit-item" if request.htmx else template, context, status=status)
 
 
@@ -148,16 +169,19 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
+    back = _next(request)
     if request.method == "POST":
         what = _describe(interaction)
         services.delete_interaction(interaction)
         notice = f"Deleted the {what}."
         if request.htmx:
+            if back:
+                return _changed_elsewhere(request, {}, notice=notice)
             return _changed(request, f"{DASHBOARD}#removed", {}, notice=notice, focus="#recent-heading")
         messages.success(request, notice)
-        return redirect("dashboard")
+        return redirect(back or "dashboard")
     template = "interactions/interaction_confirm_delete.html"
-    context = {"interaction": interaction, "what": _describe(interaction)}
+    context = {"interaction": interaction, "what": _describe(interaction), "next": back}
     return render(request, f"{template}#confirm" if request.htmx else template, context)
 
 

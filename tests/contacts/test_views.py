@@ -51,7 +51,7 @@ class TestCreateEdit:
         response = owner_client.post(
             reverse("contact_create"), {"display_name": "X", "circle": "close", "birthday_day": "31", "birthday_month": "4"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "That day does not exist." in response.content.decode()
         assert not Contact.objects.exists()
 
@@ -60,7 +60,7 @@ class TestCreateEdit:
         response = owner_client.post(
             reverse("contact_create"), {"display_name": "New", "circle": "close", "introduced_by": theirs.pk}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert not Contact.objects.filter(display_name="New").exists()
 
 
