@@ -115,7 +115,7 @@ def load(url: str, cookie: str, seconds: float) -> float:
     """Pages a second for ``seconds``, from another process; any answer but a 200 fails the run."""
     if shutil.which("wrk"):
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "-H", f"Cookie: {cookie}", url],
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--timeout", "30s", "-H", f"Cookie: {cookie}", url],
             capture_output=True, text=True, check=True,
         ).stdout
         if errors := re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out):

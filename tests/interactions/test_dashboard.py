@@ -284,3 +284,24 @@ class TestQueryCount:
         self.count(owner_client, django_assert_num_queries, 7)
         log(owner, Contact.objects.filter(owner=owner).first(), timezone.now())
         self.count(owner_client, django_assert_num_queries, 10)
+
+
+class TestBlankFormCache:
+    def test_prefills_and_tokens_are_never_shared(self, client, owner, other):
+        client.force_login(owner)
+        first = client.get("/").content.decode()
+        prefilled = client.get("/?contact=Ana+Lima").content.decode()
+        assert 'value="Ana Lima"' in prefilled and 'value="Ana Lima"' not in first
+        client.force_login(other)
+        again = client.get("/").content.decode()
+
+        def token(html):
+            return html.split('name="csrfmiddlewaretoken" value="')[2].split('"')[0]  # the log form's
+
+        assert token(first) != token(again)
+
+    def test_a_filled_in_form_is_drawn_as_sent(self, owner_client):
+        response = owner_client.post("/interactions/log/", {"contacts": "Nobody Known", "channel": "call"})
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert 'value="Nobody Known"' in html and "No contact is named" in html
