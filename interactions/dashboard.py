@@ -120,23 +120,31 @@ class Birthday:
         return f"in {self.days} days"
 
 
-def birthdays(user, today, days=BIRTHDAY_DAYS) -> list[Birthday]:
-    """Birthdays in the next ``days`` days (with or without a year), soonest first."""
+def birthdays(user, today, days=BIRTHDAY_DAYS, limit=None) -> tuple[list[Birthday], int]:
+    """The soonest ``limit`` birthdays (all by default) in the next ``days`` days, and how many there are.
+
+    With or without a year, soonest first. Only the people listed are made
+    into objects: a big address book has dozens of birthdays a fortnight.
+    """
     wanted = _upcoming_days(today, days)
     scope = Q()
     for month, month_days in wanted.items():
         scope |= Q(birthday_month=month, birthday_day__in=sorted(month_days))
     found = []
-    for contact in (
+    for pk, name, month, day, year in (
         Contact.objects.for_user(user)
         .active()
         .filter(scope)
-        .only("id", "display_name", "birthday_month", "birthday_day", "birthday_year")
+        .values_list("id", "display_name", "birthday_month", "birthday_day", "birthday_year")
     ):
-        on = scoring.next_yearly(contact.birthday_month, contact.birthday_day, today)
-        turns = on.year - contact.birthday_year if contact.birthday_year else None
-        found.append(Birthday(contact, on, (on - today).days, turns))
-    return sorted(found, key=lambda b: (b.on, b.contact.display_name.lower()))
+        on = scoring.next_yearly(month, day, today)
+        found.append((on, name.lower(), pk, name, on.year - year if year else None))
+    found.sort()
+    shown = [
+        Birthday(Contact(id=pk, owner_id=user.pk, display_name=name), on, (on - today).days, turns)
+        for on, _, pk, name, turns in found[:limit]
+    ]
+    return shown, len(found)
 
 
 def fading(user, today, shown=(), limit=FADING_SHOWN):
@@ -180,7 +188,7 @@ def build(user, now=None) -> Dashboard:
     circles = circle_health(user, today, now)
     version = heatmap.stamp_version(user.pk)
     year = heatmap.load(user.pk, today, tz, version=version)
-    coming = birthdays(user, today)
+    coming, coming_count = birthdays(user, today, limit=BIRTHDAYS_SHOWN)
     return Dashboard(
         today=today,
         nudges=nudges,
@@ -188,8 +196,8 @@ def build(user, now=None) -> Dashboard:
         # What the recent list shows: conversations (the stamp), people's names, dates in the user's zone.
         recent_key=f"{user.pk}:{tz.key}:{version}:{people_version(circles)}:{sum(c['total'] for c in circles)}",
         circles=circles,
-        birthdays=coming[:BIRTHDAYS_SHOWN],
-        birthdays_more=len(coming[BIRTHDAYS_SHOWN:]),
+        birthdays=coming,
+        birthdays_more=coming_count - len(coming),
         fading=fading(user, today, shown=nudges),
         heatmap=year,
         interactions_30=year.last_days,

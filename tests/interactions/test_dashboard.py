@@ -22,7 +22,9 @@ def day(text):
 
 class TestBirthdays:
     def names(self, owner, today):
-        return [(b.contact.display_name, b.on, b.turns) for b in dashboard.birthdays(owner, day(today))]
+        found, count = dashboard.birthdays(owner, day(today))
+        assert count == len(found)
+        return [(b.contact.display_name, b.on, b.turns) for b in found]
 
     def test_next_fourteen_days_with_and_without_a_year(self, owner, other):
         ContactFactory(owner=owner, display_name="Today", birthday_month=3, birthday_day=10, birthday_year=1990)
@@ -243,6 +245,14 @@ class TestRecentCache:
 
 
 class TestBirthdaysShown:
+    def test_limit(self, owner):
+        today = day("2027-03-10")
+        for n, when in enumerate([12, 11, 20, 11]):
+            ContactFactory(owner=owner, display_name=f"P{n}", birthday_month=3, birthday_day=when)
+        found, count = dashboard.birthdays(owner, today, limit=2)
+        assert [b.contact.display_name for b in found] == ["P1", "P3"] and count == 4
+        assert found[0].contact.get_absolute_url() == f"/contacts/{found[0].contact.pk}/"
+
     def test_the_soonest_are_listed_and_the_rest_counted(self, owner_client, owner):
         soon = timezone.localdate() + datetime.timedelta(days=1)
         for n in range(dashboard.BIRTHDAYS_SHOWN + 3):
