@@ -335,8 +335,9 @@ def refresh(contact_ids=None, *, owner_id=None, now=None) -> None:
 def stamp(owner_ids) -> None:
     """Move the owners' ``ActivityStamp``: their conversations changed (one statement).
 
-    Call it in the transaction that changed them, last, so that the row is
-    locked only until that transaction ends.
+    Called last in the transaction that changed them: the row stays locked
+    until that transaction ends, so the later it is taken the shorter the wait
+    of another writer for the same owner.
     """
     owner_ids = sorted(set(owner_ids))
     if not owner_ids:
