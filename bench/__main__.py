@@ -14,7 +14,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relcrm.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
 os.environ.setdefault("HTTPS", "false")
-BENCHMARKS = ("recompute", "digest", "imports")
+BENCHMARKS = ("recompute", "digest", "dashboard", "imports")
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/relcrm_bench")
 
 
@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench import digest, imports, last_interaction, maintenance, recompute
+    from bench import dashboard, digest, imports, last_interaction, maintenance, recompute
 
     call_command("migrate", verbosity=0)
     results = []
@@ -68,6 +68,8 @@ def main(argv=None) -> int:
         results += [last_interaction.run(args.runs), *recompute.run(args.runs), *maintenance.run(args.runs)]
     if "digest" in chosen:
         results.append(digest.run())
+    if "dashboard" in chosen:
+        results.append(dashboard.run())
     if "imports" in chosen:
         results += imports.run()
     print()

@@ -94,6 +94,12 @@ class ContactResource(resources.ModelResource):
         if new:
             instance.owner = self.owner
 
+    def before_save_instance(self, instance, row, **kwargs):
+        # Whatever a row held, it is saved as the chosen owner's (an update is one of theirs already).
+        if self.owner is None or (instance.owner_id is not None and instance.owner_id != self.owner.pk):
+            raise ValidationError("Choose whose contacts these are.")
+        instance.owner = self.owner
+
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if not self._is_dry_run(kwargs) and self.owner and (result.totals["new"] or result.totals["update"]):

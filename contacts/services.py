@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Count
 
+from interactions import activity
 from interactions.models import Interaction
 
 from .models import Contact
@@ -23,3 +24,5 @@ def delete_contact(contact: Contact) -> None:
     )
     Interaction.objects.filter(pk__in=only_theirs).delete()
     contact.delete()
+    if only_theirs:
+        activity.stamp([contact.owner_id])

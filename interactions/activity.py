@@ -26,7 +26,7 @@ from contacts import scoring
 from contacts.models import Contact
 
 from . import engine_writes
-from .models import ContactActivity, Interaction, InteractionContact, Kind
+from .models import ActivityStamp, ContactActivity, Interaction, InteractionContact, Kind
 
 # The figures per contact, as tuples in the order of ContactStats' fields, so
 # that ``ContactStats(as_of, *figures)`` builds one at the least cost.
@@ -286,7 +286,7 @@ def refresh(contact_ids=None, *, owner_id=None, now=None) -> None:
     else:
         raise TypeError("Give contact_ids or owner_id.")
     since = window_start(now or timezone.now())
-    list(contacts.order_by("pk").select_for_update().values_list("pk", flat=True))
+    owner_ids = {owner for _, owner in contacts.order_by("pk").select_for_update().values_list("pk", "owner_id")}
     table, contact_table = ContactActivity._meta.db_table, Contact._meta.db_table
     link_table, interaction_table = InteractionContact._meta.db_table, Interaction._meta.db_table
     columns = ", ".join(("contact_id", *FIGURES, "window_since", "asks_since_given"))
@@ -328,4 +328,25 @@ def refresh(contact_ids=None, *, owner_id=None, now=None) -> None:
             WHERE a.contact_id = asks.contact_id
             """,
             (*scope_params, Kind.FAVOUR_ASKED, BEGINNING),
+        )
+    stamp(owner_ids)
+
+
+def stamp(owner_ids) -> None:
+    """Move the owners' ``ActivityStamp``: their conversations changed (one statement).
+
+    Called last in the transaction that changed them: the row stays locked
+    until that transaction ends, so the later it is taken the shorter the wait
+    of another writer for the same owner.
+    """
+    owner_ids = sorted(set(owner_ids))
+    if not owner_ids:
+        return
+    table = ActivityStamp._meta.db_table
+    rows = ", ".join(["(%s, 1)"] * len(owner_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (owner_id, version) VALUES {rows} "
+            f"ON CONFLICT (owner_id) DO UPDATE SET version = {table}.version + 1",
+            owner_ids,
         )

@@ -7,9 +7,10 @@ from the owner.
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from contacts import scoring
@@ -20,6 +21,7 @@ from .models import Interaction, Nudge
 
 RECENT = 15
 BIRTHDAY_DAYS = 14
+BIRTHDAYS_SHOWN = 8  # the soonest; the rest are counted
 FADING_SHOWN = 5
 
 
@@ -32,25 +34,38 @@ def reach_out(user, today):
 
 
 def circle_health(user, today, now) -> list[dict]:
-    """Per circle: people, how many are on track (not overdue), how many were talked to in 30 days."""
+    """Per circle: people, how many are on track (not overdue), how many were talked to in 30 days.
+
+    Each circle also counts everyone in it, archived people included, and the
+    latest change to any of them (``everyone``, ``changed``): what ``people_version``
+    reads, in the same pass over the contacts.
+    """
+    active = Q(archived=False)
     rows = {
         row["circle"]: row
         for row in Contact.objects.for_user(user)
-        .active()
         .order_by()
         .values("circle")
         .annotate(
-            total=Count("pk"),
-            on_track=Count("pk", filter=Q(next_due_on__isnull=True) | Q(next_due_on__gte=today)),
-            last_30=Count("pk", filter=Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
+            total=Count("pk", filter=active),
+            on_track=Count("pk", filter=active & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))),
+            last_30=Count("pk", filter=active & Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
+            everyone=Count("pk"),
+            changed=Max("updated_at"),
         )
     }
     sizes = Circle.sizes()
     circles = []
     for value, label in Circle.choices:
-        row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0})
+        row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0, "everyone": 0, "changed": None})
         circles.append({"value": value, "label": label, "size": sizes[value], **row})
     return circles
+
+
+def people_version(circles) -> str:
+    """Changes when a contact is added, deleted, renamed or otherwise edited (``updated_at`` moves)."""
+    changed = max((c["changed"] for c in circles if c["changed"]), default=None)
+    return f"{sum(c['everyone'] for c in circles)}-{changed.timestamp() if changed else 0}"
 
 
 HEADLINE = {
@@ -105,23 +120,31 @@ class Birthday:
         return f"in {self.days} days"
 
 
-def birthdays(user, today, days=BIRTHDAY_DAYS) -> list[Birthday]:
-    """Birthdays in the next ``days`` days (with or without a year), soonest first."""
+def birthdays(user, today, days=BIRTHDAY_DAYS, limit=None) -> tuple[list[Birthday], int]:
+    """The soonest ``limit`` birthdays (all by default) in the next ``days`` days, and how many there are.
+
+    With or without a year, soonest first. Only the people listed are made
+    into objects: a big address book has dozens of birthdays a fortnight.
+    """
     wanted = _upcoming_days(today, days)
     scope = Q()
     for month, month_days in wanted.items():
         scope |= Q(birthday_month=month, birthday_day__in=sorted(month_days))
     found = []
-    for contact in (
+    for pk, name, month, day, year in (
         Contact.objects.for_user(user)
         .active()
         .filter(scope)
-        .only("id", "display_name", "birthday_month", "birthday_day", "birthday_year")
+        .values_list("id", "display_name", "birthday_month", "birthday_day", "birthday_year")
     ):
-        on = scoring.next_yearly(contact.birthday_month, contact.birthday_day, today)
-        turns = on.year - contact.birthday_year if contact.birthday_year else None
-        found.append(Birthday(contact, on, (on - today).days, turns))
-    return sorted(found, key=lambda b: (b.on, b.contact.display_name.lower()))
+        on = scoring.next_yearly(month, day, today)
+        found.append((on, name.lower(), pk, name, on.year - year if year else None))
+    found.sort()
+    shown = [
+        Birthday(Contact(id=pk, owner_id=user.pk, display_name=name), on, (on - today).days, turns)
+        for on, _, pk, name, turns in found[:limit]
+    ]
+    return shown, len(found)
 
 
 def fading(user, today, shown=(), limit=FADING_SHOWN):
@@ -131,7 +154,7 @@ def fading(user, today, shown=(), limit=FADING_SHOWN):
         .active_on(today)
         .filter(reason=Nudge.Reason.FADING)
         .exclude(pk__in=[n.pk for n in shown])
-        .select_related("contact")
+        .shown()
         .order_by("-priority", "pk")[:limit]
     )
 
@@ -140,13 +163,15 @@ def fading(user, today, shown=(), limit=FADING_SHOWN):
 class Dashboard:
     today: datetime.date
     nudges: list
-    recent: list
+    recent: Iterable  # read only when the rendered list is not in the cache under recent_key
     circles: list
     birthdays: list
     fading: list
     heatmap: heatmap.Heatmap
     interactions_30: int
     headline: str = ""
+    birthdays_more: int = 0
+    recent_key: str = ""
     contact_count: int = field(init=False)
     talked_30: int = field(init=False)
 
@@ -161,16 +186,20 @@ def build(user, now=None) -> Dashboard:
     today = now.astimezone(tz).date()
     nudges = reach_out(user, today)
     circles = circle_health(user, today, now)
-    counts = heatmap.day_counts(user.pk, today, tz)
-    month_ago = today - datetime.timedelta(days=29)
+    version = heatmap.stamp_version(user.pk)
+    year = heatmap.load(user.pk, today, tz, version=version)
+    coming, coming_count = birthdays(user, today, limit=BIRTHDAYS_SHOWN)
     return Dashboard(
         today=today,
         nudges=nudges,
-        recent=list(recent(user)),
+        recent=recent(user),
+        # What the recent list shows: conversations (the stamp), people's names, dates in the user's zone.
+        recent_key=f"{user.pk}:{tz.key}:{version}:{people_version(circles)}:{sum(c['total'] for c in circles)}",
         circles=circles,
-        birthdays=birthdays(user, today),
+        birthdays=coming,
+        birthdays_more=coming_count - len(coming),
         fading=fading(user, today, shown=nudges),
-        heatmap=heatmap.build(counts, today),
-        interactions_30=sum(n for day, n in counts.items() if day >= month_ago),
+        heatmap=year,
+        interactions_30=year.last_days,
         headline=circle_headline(circles),
     )

@@ -81,6 +81,16 @@ class InteractionForm(forms.Form):
         )
         self.fields["occurred_at"].initial = _now_local_minute
 
+    def blank_key(self) -> str | None:
+        """For a form not yet filled in, what its fields' HTML depends on: their starting values.
+
+        The time is to the minute in the user's zone, so a blank form is drawn
+        once a minute at most; a submitted form (values, errors) is never cached.
+        """
+        if self.is_bound:
+            return None
+        return repr([(name, self[name].value()) for name in self.fields])
+
     def clean_contacts(self):
         names = [n.strip() for n in self.cleaned_data["contacts"].split(",") if n.strip()]
         if not names:

@@ -1,24 +1,22 @@
 """A year of conversations as a calendar heat map: counts per local day, drawn as SVG.
 
-Counting a busy year means grouping tens of thousands of rows, so the counts
-are cached under a fingerprint read on every request: the user's latest
-``Interaction.updated_at`` (every insert and every edit saved through the ORM
-moves it, bulk inserts included) and the sum of their contacts' stored
-conversation counts (every delete lowers it: all write paths refresh
-``ContactActivity``). Any write changes the key, so a stale map is never served.
+Counting a busy year means grouping tens of thousands of rows, and drawing it
+some four hundred cells, so the finished map is cached under the owner's
+``ActivityStamp``, read on every request by primary key: every write path
+that adds, edits or deletes conversations moves it in the same transaction,
+so a stale map is never served, whichever process cached it.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import ContactActivity, Interaction
+from .models import ActivityStamp, Interaction
 
 WEEKS = 53
 CELL = 11
@@ -27,6 +25,7 @@ LEFT = 30  # room for the weekday labels
 TOP = 16  # room for the month labels
 CACHE_SECONDS = 60 * 60 * 24
 DAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
+LAST_DAYS = 30  # "conversations in 30 days", today included
 
 
 def first_day(today: datetime.date) -> datetime.date:
@@ -34,41 +33,37 @@ def first_day(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=today.weekday(), weeks=WEEKS - 1)
 
 
-def _fingerprint(owner_id: int) -> str:
-    interaction = Interaction._meta.db_table
-    activity = ContactActivity._meta.db_table
-    contact = ContactActivity._meta.get_field("contact").related_model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT (SELECT MAX(updated_at) FROM {interaction} WHERE owner_id = %s),
-                   (SELECT COALESCE(SUM(a.count), 0) FROM {activity} a
-                    JOIN {contact} c ON c.id = a.contact_id WHERE c.owner_id = %s)
-            """,
-            [owner_id, owner_id],
-        )
-        latest, total = cursor.fetchone()
-    # SQLite hands the timestamp back as text, PostgreSQL as a datetime: either names the moment.
-    # (with a space, which a cache key must not hold).
-    return f"{str(latest or '-').replace(' ', 'T')}:{total}"
+def stamp_version(owner_id: int) -> int:
+    """The owner's ``ActivityStamp``: moves with every change to their conversations."""
+    return ActivityStamp.objects.filter(owner_id=owner_id).values_list("version", flat=True).first() or 0
 
 
 def day_counts(owner_id: int, today: datetime.date, tz) -> dict[datetime.date, int]:
-    """Conversations per local day from ``first_day(today)`` to ``today``."""
-    key = f"heatmap:{owner_id}:{tz.key}:{today.isoformat()}:{_fingerprint(owner_id)}"
-    counts = cache.get(key)
-    if counts is None:
-        start = datetime.datetime.combine(first_day(today), datetime.time(), tzinfo=tz)
-        rows = (
-            Interaction.objects.filter(owner_id=owner_id, occurred_at__gte=start)
-            .annotate(day=TruncDate("occurred_at", tzinfo=tz))
-            .order_by()
-            .values_list("day")
-            .annotate(n=Count("id"))
-        )
-        counts = {day: n for day, n in rows if day <= today}
-        cache.set(key, counts, CACHE_SECONDS)
-    return counts
+    """Conversations per local day from ``first_day(today)`` to ``today`` (not cached: see ``load``)."""
+    start = datetime.datetime.combine(first_day(today), datetime.time(), tzinfo=tz)
+    rows = (
+        Interaction.objects.filter(owner_id=owner_id, occurred_at__gte=start)
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    return {day: n for day, n in rows if day <= today}
+
+
+def load(owner_id: int, today: datetime.date, tz, *, version: int | None = None) -> "Heatmap":
+    """The owner's map for ``today`` in ``tz``: from the cache while no conversation changed.
+
+    ``version`` is the owner's stamp when the caller has read it already.
+    """
+    if version is None:
+        version = stamp_version(owner_id)
+    key = f"heatmap:{owner_id}:{tz.key}:{today.isoformat()}:{version}"
+    built = cache.get(key)
+    if built is None:
+        built = build(day_counts(owner_id, today, tz), today)
+        cache.set(key, built, CACHE_SECONDS)
+    return built
 
 
 def _thresholds(counts) -> list[int]:
@@ -98,6 +93,8 @@ class Heatmap:
     summary: str
     total: int
     active_days: int
+    last_days: int = 0  # conversations in the last LAST_DAYS days
+    counts: dict = field(default_factory=dict)
 
 
 def build(counts: dict[datetime.date, int], today: datetime.date) -> Heatmap:
@@ -143,4 +140,12 @@ def build(counts: dict[datetime.date, int], today: datetime.date) -> Heatmap:
                 f"<title>{_plural(n, 'conversation')} on {day.day} {day:%b %Y}</title></rect>"
             )
     parts.append("</svg>")
-    return Heatmap(svg=mark_safe("".join(parts)), summary=summary, total=total, active_days=active)
+    since = today - datetime.timedelta(days=LAST_DAYS - 1)
+    return Heatmap(
+        svg=mark_safe("".join(parts)),
+        summary=summary,
+        total=total,
+        active_days=active,
+        last_days=sum(n for day, n in counts.items() if day >= since),
+        counts=counts,
+    )

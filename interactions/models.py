@@ -41,7 +41,8 @@ class InteractionQuerySet(OwnedQuerySet):
 
     def with_contacts(self):
         return self.prefetch_related(
-            models.Prefetch("contacts", queryset=Contact.objects.order_by("display_name"))
+            # What a timeline shows of each person: the name and the link.
+            models.Prefetch("contacts", queryset=Contact.objects.only("id", "owner_id", "display_name").order_by("display_name"))
         )
 
 
@@ -76,11 +77,7 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [
-            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when"),
-            # The latest change per owner in one index probe: the heat map's cache key.
-            models.Index(fields=["owner", "updated_at"], name="interaction_owner_updated"),
-        ]
+        indexes = [models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quality__isnull=True) | Q(quality__range=(1, 5)),
@@ -118,6 +115,24 @@ class InteractionContact(models.Model):
             raise ValidationError({"contact": "Pick one of the interaction owner's contacts."})
 
 
+class ActivityStamp(models.Model):
+    """A number that moves whenever any of an owner's conversations is added, edited or deleted.
+
+    What is computed from all of them (the heat map) is cached under it: one
+    primary-key read tells whether the cached copy still holds, in any process.
+    ``activity.refresh`` moves it in the transaction of every write path;
+    ``stamp`` does for the others (deleting a contact deletes conversations).
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.owner_id}: {self.version}"
+
+
 class NudgeQuerySet(OwnedQuerySet):
     @staticmethod
     def active_on_q(today) -> Q:
@@ -130,14 +145,16 @@ class NudgeQuerySet(OwnedQuerySet):
         """Open nudges, and snoozed ones whose snooze has run out, due by ``today``."""
         return self.filter(self.active_on_q(today), contact__archived=False)
 
+    def shown(self):
+        """With what a list of nudges shows of each: the message and the person's name and link."""
+        return self.select_related("contact").only(
+            "id", "contact_id", "reason", "level", "message", "priority", "due_on", "contact__id",
+            "contact__owner_id", "contact__display_name",
+        )
+
     def for_today(self, user, today, limit=None):
         """What the dashboard shows: the most important first, at most the user's daily cap."""
-        nudges = (
-            self.for_user(user)
-            .active_on(today)
-            .select_related("contact", "important_date")
-            .order_by("-priority", "due_on", "pk")
-        )
+        nudges = self.for_user(user).active_on(today).shown().order_by("-priority", "due_on", "pk")
         return nudges[: limit or user.nudge_cap]
 
 
@@ -185,7 +202,16 @@ class Nudge(models.Model):
 
     class Meta:
         ordering = ["-priority", "due_on"]
-        indexes = [models.Index(fields=["owner", "state", "show_from"], name="nudge_owner_state_show")]
+        indexes = [
+            models.Index(fields=["owner", "state", "show_from"], name="nudge_owner_state_show"),
+            # The Today page's lists, most important first: read from the top and stop at the
+            # few shown, rather than sort every active nudge (done ones pile up beside them).
+            models.Index(
+                fields=["owner", "-priority"],
+                condition=Q(state__in=["open", "snoozed"]),
+                name="nudge_owner_active_priority",
+            ),
+        ]
         constraints = [
             # A recompute may run any number of times: it can never make a second nudge.
             models.UniqueConstraint("contact", "reason", "due_on", name="nudge_unique_per_day"),

@@ -160,14 +160,10 @@ class TestQueryCount:
         assert response.status_code == 200
 
 
-class TestImportLink:
-    def test_absent_until_the_page_exists(self, owner_client):
-        assert "Import and export" not in owner_client.get(URL).content.decode()
-
-    def test_shown_when_the_url_exists(self, owner_client, settings):
-        settings.ROOT_URLCONF = "tests.contacts.urls_with_import"
-        html = owner_client.get("/contacts/").content.decode()
-        assert '<a class="button button-quiet" href="/contacts/import/">Import and export</a>' in html
+def test_header_links_to_duplicates_and_import(owner_client):
+    html = owner_client.get(URL).content.decode()
+    assert '<a class="button button-quiet" href="/contacts/duplicates/">Possible duplicates</a>' in html
+    assert '<a class="button button-quiet" href="/contacts/import/">Import and export</a>' in html
 
 
 def test_search_indexes_exist(db):

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from contacts import services as contact_services
+from contacts.models import Contact
 from interactions import dashboard, heatmap, services
 from interactions.models import Interaction
 from tests.factories import ContactFactory, ImportantDateFactory, NudgeFactory
@@ -21,7 +22,9 @@ def day(text):
 
 class TestBirthdays:
     def names(self, owner, today):
-        return [(b.contact.display_name, b.on, b.turns) for b in dashboard.birthdays(owner, day(today))]
+        found, count = dashboard.birthdays(owner, day(today))
+        assert count == len(found)
+        return [(b.contact.display_name, b.on, b.turns) for b in found]
 
     def test_next_fourteen_days_with_and_without_a_year(self, owner, other):
         ContactFactory(owner=owner, display_name="Today", birthday_month=3, birthday_day=10, birthday_year=1990)
@@ -131,7 +134,7 @@ class TestHeatmap:
         ana, ben = ContactFactory(owner=owner), ContactFactory(owner=owner)
 
         def counts():
-            return heatmap.day_counts(owner.pk, today, tz)
+            return heatmap.load(owner.pk, today, tz).counts
 
         first = log(owner, ana, noon)
         assert counts() == {yesterday: 1}
@@ -157,7 +160,107 @@ class TestHeatmap:
         path = tmp_path / "log.csv"
         path.write_text(f"occurred_at,contact,channel,direction,note\n{today.isoformat()}T01:00:00Z,Ana,call,mutual,\n")
         import_interactions(owner, path.read_bytes())
-        assert heatmap.day_counts(owner.pk, today, tz) == {today: 1}
+        assert heatmap.load(owner.pk, today, tz).counts == {today: 1}
+
+    def test_the_stamp_is_the_owners_alone(self, owner, other):
+        ana, ben = ContactFactory(owner=owner), ContactFactory(owner=other)
+        log(owner, ana, timezone.now())
+        before = heatmap.stamp_version(other.pk)
+        log(owner, ana, timezone.now())
+        assert heatmap.stamp_version(other.pk) == before
+        log(other, ben, timezone.now())
+        assert heatmap.stamp_version(other.pk) == before + 1
+
+    def test_deleting_a_contact_deletes_their_conversations_from_the_map(self, owner):
+        tz = zoneinfo.ZoneInfo("UTC")
+        today = timezone.now().date()
+        ana, ben = ContactFactory(owner=owner), ContactFactory(owner=owner)
+        log(owner, ana, timezone.now())
+        services.log_interaction(owner, contacts=[ana, ben], occurred_at=timezone.now(), channel="call")
+        assert heatmap.load(owner.pk, today, tz).total == 2
+        contact_services.delete_contact(ana)
+        assert heatmap.load(owner.pk, today, tz).total == 1  # the dinner with Ben stays
+
+    def test_last_thirty_days(self):
+        today = day("2026-11-20")
+        built = heatmap.build({today: 2, day("2026-10-22"): 3, day("2026-10-21"): 5}, today)
+        assert built.last_days == 5  # 22 October is the 30th day back, 21 October the 31st
+
+
+class TestRecentCache:
+    """The recent list is drawn once and kept until a conversation or a person changes."""
+
+    def page(self, client):
+        return client.get("/").content.decode()
+
+    def test_a_new_conversation_shows_at_once(self, owner_client, owner):
+        ana = ContactFactory(owner=owner, display_name="Ana Lima")
+        assert "Ana Lima" not in self.page(owner_client)
+        log(owner, ana, timezone.now(), note="Coffee by the river")
+        assert "Coffee by the river" in self.page(owner_client)
+
+    def test_edits_and_deletes_show_at_once(self, owner_client, owner):
+        ana = ContactFactory(owner=owner, display_name="Ana Lima")
+        talk = log(owner, ana, timezone.now(), note="Coffee by the river")
+        assert "Coffee by the river" in self.page(owner_client)
+        services.update_interaction(talk, note="Tea by the lake")
+        html = self.page(owner_client)
+        assert "Tea by the lake" in html and "Coffee" not in html
+        services.delete_interaction(talk)
+        assert "Tea by the lake" not in self.page(owner_client)
+
+    def test_a_renamed_person_shows_at_once(self, owner_client, owner):
+        ana = ContactFactory(owner=owner, display_name="Ana Lima")
+        log(owner, ana, timezone.now())
+        assert "Ana Lima" in self.page(owner_client)
+        ana.display_name = "Ana Souza"
+        ana.save()
+        html = self.page(owner_client)
+        assert "Ana Souza" in html and "Ana Lima" not in html
+
+    def test_a_person_deleted_in_the_admin_leaves_the_list(self, owner_client, owner):
+        ana, ben = ContactFactory(owner=owner, display_name="Ana Lima"), ContactFactory(owner=owner, display_name="Ben Ito")
+        services.log_interaction(owner, contacts=[ana, ben], occurred_at=timezone.now(), channel="call")
+        assert "Ana Lima" in self.page(owner_client)
+        Contact.objects.filter(pk=ana.pk).delete()  # what the admin's stock delete does
+        html = self.page(owner_client)
+        assert "Ana Lima" not in html and "Ben Ito" in html
+
+    def test_each_user_sees_their_own(self, client, owner, other):
+        log(owner, ContactFactory(owner=owner, display_name="Ana Lima"), timezone.now())
+        log(other, ContactFactory(owner=other, display_name="Zoe Quinn"), timezone.now())
+        client.force_login(owner)
+        assert "Ana Lima" in self.page(client)
+        client.force_login(other)
+        html = self.page(client)
+        assert "Zoe Quinn" in html and "Ana Lima" not in html
+
+    def test_the_time_zone_is_part_of_the_key(self, owner_client, owner):
+        ana = ContactFactory(owner=owner, display_name="Ana Lima")
+        log(owner, ana, datetime.datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
+        assert 'datetime="2026-11-20T23:30:00+00:00"' in self.page(owner_client)
+        owner.time_zone = "Asia/Tokyo"
+        owner.save()
+        assert 'datetime="2026-11-21T08:30:00+09:00"' in self.page(owner_client)
+
+
+class TestBirthdaysShown:
+    def test_limit(self, owner):
+        today = day("2027-03-10")
+        for n, when in enumerate([12, 11, 20, 11]):
+            ContactFactory(owner=owner, display_name=f"P{n}", birthday_month=3, birthday_day=when)
+        found, count = dashboard.birthdays(owner, today, limit=2)
+        assert [b.contact.display_name for b in found] == ["P1", "P3"] and count == 4
+        assert found[0].contact.get_absolute_url() == f"/contacts/{found[0].contact.pk}/"
+
+    def test_the_soonest_are_listed_and_the_rest_counted(self, owner_client, owner):
+        soon = timezone.localdate() + datetime.timedelta(days=1)
+        for n in range(dashboard.BIRTHDAYS_SHOWN + 3):
+            ContactFactory(owner=owner, display_name=f"Person {n:02}", birthday_month=soon.month, birthday_day=soon.day)
+        html = owner_client.get("/").content.decode()
+        assert f"Person {dashboard.BIRTHDAYS_SHOWN - 1:02}" in html
+        assert f"Person {dashboard.BIRTHDAYS_SHOWN:02}" not in html
+        assert "And 3 more in the next two weeks." in html
 
 
 class TestQueryCount:
@@ -184,8 +287,31 @@ class TestQueryCount:
     def test_the_dashboard_reads_the_same_number_of_queries(self, owner_client, owner, people,
                                                             django_assert_num_queries):
         self.fill(owner, people)
-        # Session and user, then: nudges, circles, heat map (key and counts), recent (and
-        # their people), birthdays, fading.
+        # Session and user, then: nudges, circles (with the people's version), the stamp,
+        # heat map counts, recent (and their people), birthdays, fading.
         self.count(owner_client, django_assert_num_queries, 10)
-        # The heat map's counts come from the cache until something is written.
-        self.count(owner_client, django_assert_num_queries, 9)
+        # The heat map and the recent list come from the cache until something is written.
+        self.count(owner_client, django_assert_num_queries, 7)
+        log(owner, Contact.objects.filter(owner=owner).first(), timezone.now())
+        self.count(owner_client, django_assert_num_queries, 10)
+
+
+class TestBlankFormCache:
+    def test_prefills_and_tokens_are_never_shared(self, client, owner, other):
+        client.force_login(owner)
+        first = client.get("/").content.decode()
+        prefilled = client.get("/?contact=Ana+Lima").content.decode()
+        assert 'value="Ana Lima"' in prefilled and 'value="Ana Lima"' not in first
+        client.force_login(other)
+        again = client.get("/").content.decode()
+
+        def token(html):
+            return html.split('name="csrfmiddlewaretoken" value="')[2].split('"')[0]  # the log form's
+
+        assert token(first) != token(again)
+
+    def test_a_filled_in_form_is_drawn_as_sent(self, owner_client):
+        response = owner_client.post("/interactions/log/", {"contacts": "Nobody Known", "channel": "call"})
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert 'value="Nobody Known"' in html and "No contact is named" in html
