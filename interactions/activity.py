@@ -139,7 +139,7 @@ def state(row, moment: datetime.datetime, window_since: datetime.datetime, since
     return "current"
 
 
-def _fetch(rows):
+def fetch(rows):
     """The rows of a values_list() query; on PostgreSQL with psycopg's own timestamp loader.
 
     Django's wraps each timestamp in a Python call to set its time zone, and a
@@ -172,7 +172,7 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
     wanted = set(contact_ids)
     figures, asks, moved, done = {}, {}, {}, set()
     since = window_start(moment)
-    for cid, window_since, asked, *row in _fetch(
+    for cid, window_since, asked, *row in fetch(
         rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES)
     ):
         if cid not in wanted:
