@@ -238,12 +238,7 @@ def _slide(owner_ids, moved: dict, since) -> dict:
     # The quieter people, with nothing that soon: by person, as they have few conversations.
     later = [cid for cid, (row, _) in moved.items() if row[RECENT_COUNT] and cid not in first]
     if later:
-        first |= dict(
-            InteractionContact.objects.filter(contact_id__in=later, interaction__occurred_at__gt=since)
-            .values("contact_id")
-            .annotate(first=Min("interaction__occurred_at"))
-            .values_list("contact_id", "first")
-        )
+        first |= _first_after(later, since)
     slid = {}
     for cid, (row, _) in moved.items():
         if row[RECENT_COUNT]:
@@ -258,6 +253,34 @@ def _slide(owner_ids, moved: dict, since) -> dict:
         ]
     )
     return slid
+
+
+def _first_after(contact_ids, since) -> dict:
+    """Each contact's first interaction after ``since``, looked up person by person."""
+    if connection.vendor != "postgresql":
+        return dict(
+            InteractionContact.objects.filter(contact_id__in=contact_ids, interaction__occurred_at__gt=since)
+            .values("contact_id")
+            .annotate(first=Min("interaction__occurred_at"))
+            .values_list("contact_id", "first")
+        )
+    # One array, and a subquery per person through their own links: joined as a
+    # set, the planner expects too many links and scans every interaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Its estimate (a hundred links a person) crosses the JIT threshold, which would cost more than the query.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"""
+            SELECT p.id, (
+                SELECT MIN(i.occurred_at) FROM {InteractionContact._meta.db_table} AS ic
+                JOIN {Interaction._meta.db_table} AS i ON i.id = ic.interaction_id
+                WHERE ic.contact_id = p.id AND i.occurred_at > %s
+            )
+            FROM unnest(%s::bigint[]) AS p (id)
+            """,
+            [since, list(contact_ids)],
+        )
+        return dict(cursor.fetchall())
 
 
 @transaction.atomic

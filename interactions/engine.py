@@ -36,7 +36,7 @@ HISTORY_WEEKS = 104  # how far back a rebuild of the weekly score history goes
 
 CONTACT_FIELDS = (
     "id", "owner_id", "display_name", "given_name", "nickname", "circle", "cadence_days", "met_on",
-    "birthday_month", "birthday_day", "birthday_year", "created_at",
+    "birthday_month", "birthday_day", "birthday_year", "created_at", "depth_score", "scored_at",
 )
 
 
@@ -190,7 +190,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     contacts = Contact.objects.filter(owner_id__in=owner_ids, archived=False)
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)
-    rows = activity.fetch(contacts.values_list(*CONTACT_FIELDS))
+    rows = activity.fetch(contacts.order_by().values_list(*CONTACT_FIELDS))
     column = dict(zip(CONTACT_FIELDS, zip(*rows, strict=True) if rows else [()] * len(CONTACT_FIELDS), strict=True))
     ids, owners = column["id"], column["owner_id"]
     if stored:
@@ -214,7 +214,13 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
         for last, created, tz in zip(stats.last_at, column["created_at"], zones, strict=True)
     ]
     due = scoring.next_due_dates(last_days, since, days)
-    updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at)
+    week = week_of(as_of.date())
+    # The week's snapshot already holds the score of a contact scored this week whose score stayed.
+    snapshot = [
+        not write or score != old or scored_at is None or week_of(scored_at.astimezone(as_of.tzinfo).date()) != week
+        for score, old, scored_at in zip(scores.total, column["depth_score"], column["scored_at"], strict=True)
+    ]
+    updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at, snapshot)
 
     wanted = _Nudges()
     if nudges:
@@ -230,7 +236,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
         )
 
     with transaction.atomic():
-        engine_writes.scores(updates, scored_at=as_of, week=week_of(as_of.date()), contacts=write)
+        engine_writes.scores(updates, scored_at=as_of, week=week, contacts=write)
         if nudges:
             engine_writes.nudges(wanted.rows, owner_ids=owner_ids, contact_ids=ids if contact_ids is not None else None)
     return Summary(users=len(users), contacts=len(ids), nudges=len(wanted.rows))

@@ -28,7 +28,12 @@ SCORES_TABLE = "engine_scores"  # temporary, for one pass's scores
 
 @dataclass(slots=True)
 class ScoreRows:
-    """What the pass writes for each contact, by column: a contact per position."""
+    """What the pass writes for each contact, by column: a contact per position.
+
+    ``snapshot`` says whether the week's snapshot may differ from the score:
+    false when the contact was last scored in the same week with the same
+    score, as that pass wrote the snapshot too.
+    """
 
     ids: Sequence[int]
     scores: scoring.ScoreColumns
@@ -37,22 +42,29 @@ class ScoreRows:
     samples: list
     due: list
     last_at: list
+    snapshot: list[bool]
 
     def columns(self):
-        return (self.ids, self.scores.total, *self.scores.components.values(), self.cadence_days, self.sources,
-                self.samples, self.due, self.last_at)
+        # The components as the JSON text json.dumps() would give (floats by repr), built in one format per row.
+        components = [
+            COMPONENTS_JSON % points for points in zip(*self.scores.components.values(), strict=True)
+        ]
+        return (self.ids, self.scores.total, components, self.cadence_days, self.sources, self.samples, self.due,
+                self.last_at, self.snapshot)
 
 
+COMPONENTS_JSON = "{" + ",".join(f'"{name}":%r' for name in scoring.WEIGHTS) + "}"
 # The columns of ScoreRows.columns(), as they travel to PostgreSQL.
 SCORE_COLUMNS = (
     ("id", "int8"),
     ("score", "int2"),
-    *((name, "float8") for name in scoring.WEIGHTS),
+    ("components", "text"),
     ("cadence", "int2"),
     ("source", "text"),
     ("sample", "int4"),
     ("due", "date"),
     ("last_at", "timestamptz"),
+    ("snapshot", "bool"),
 )
 # One wanted nudge, in this order.
 NUDGE_COLUMNS = (
@@ -106,9 +118,6 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
     if connection.vendor != "postgresql":
         _scores_orm(rows, scored_at, week, contacts)
         return
-    components = ", ".join(
-        f"'{name}', round({name}::numeric, 1)" for name in scoring.WEIGHTS
-    )  # numeric with one decimal: the same JSON as Python's json.dumps of the rounded points
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {SCORES_TABLE} ({', '.join(f'{name} {kind}' for name, kind in SCORE_COLUMNS)})"
@@ -122,7 +131,7 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
             cursor.execute(
                 f"""
                 UPDATE {Contact._meta.db_table} AS c SET
-                    depth_score = v.score, depth_components = jsonb_build_object({components}),
+                    depth_score = v.score, depth_components = v.components::jsonb,
                     effective_cadence_days = v.cadence, cadence_source = v.source, cadence_sample = v.sample,
                     next_due_on = v.due, scored_at = %s, last_interaction_at = v.last_at
                 FROM {SCORES_TABLE} AS v WHERE c.id = v.id
@@ -132,7 +141,7 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
         cursor.execute(
             f"""
             INSERT INTO {ScoreSnapshot._meta.db_table} AS s (contact_id, week, score)
-            SELECT id, %s, score FROM {SCORES_TABLE}
+            SELECT id, %s, score FROM {SCORES_TABLE} WHERE snapshot
             ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
             WHERE s.score <> EXCLUDED.score
             """,
@@ -148,7 +157,7 @@ def _scores_orm(rows, scored_at, week, contacts) -> None:
                 Contact(
                     pk=cid,
                     depth_score=score,
-                    depth_components=dict(zip(scoring.WEIGHTS, points, strict=True)),
+                    depth_components=json.loads(components),
                     effective_cadence_days=days,
                     cadence_source=source,
                     cadence_sample=sample,
@@ -156,13 +165,17 @@ def _scores_orm(rows, scored_at, week, contacts) -> None:
                     scored_at=scored_at,
                     last_interaction_at=last_at,
                 )
-                for cid, score, *points, days, source, sample, due, last_at in zip(*rows.columns(), strict=True)
+                for cid, score, components, days, source, sample, due, last_at, _ in zip(*rows.columns(), strict=True)
             ],
             [*SCORED_FIELDS, "scored_at"],
             batch_size=500,
         )
     ScoreSnapshot.objects.bulk_create(
-        [ScoreSnapshot(contact_id=cid, week=week, score=score) for cid, score in zip(rows.ids, rows.scores.total)],
+        [
+            ScoreSnapshot(contact_id=cid, week=week, score=score)
+            for cid, score, wanted in zip(rows.ids, rows.scores.total, rows.snapshot, strict=True)
+            if wanted
+        ],
         batch_size=WRITE_BATCH,
         update_conflicts=True,
         unique_fields=["contact", "week"],
