@@ -44,7 +44,7 @@ STATEMENT_KINDS = (
     ("conversations: windows, stale rows", ("interactions_interactioncontact",)),
     ("stored figures: read", ('FROM "interactions_contactactivity"',)),
     ("stored figures: write back", ("interactions_contactactivity",)),
-    ("contacts UPDATE + snapshots upsert", ("INSERT INTO contacts_scoresnapshot",)),
+    ("contacts UPDATE + snapshots upsert", ("engine_scores",)),
     ("nudges: delete, upsert", ("interactions_nudge",)),
     ("contacts: read", ('FROM "contacts_contact"',)),
 )

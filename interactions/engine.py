@@ -224,16 +224,9 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
 
     wanted = _Nudges()
     if nudges:
-        today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
-        todays = [today_of[owner] for owner in owners]
-        fading = scoring.fadings(todays, last_days, gaps)
-        levels = scoring.overdue_levels(todays, due, days)
         scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
-        _wanted_nudges(
-            wanted, rows, scope, user_of, asks,
-            zip(scores.total, todays, zones, days, sources, used, due, last_days, gaps, fading, levels,
-                stats.favours_given, strict=True),
-        )
+        scored = (scores.total, days, sources, used, due, last_days, gaps, stats.favours_given)
+        _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored)
 
     with transaction.atomic():
         engine_writes.scores(updates, scored_at=as_of, week=week, contacts=write)
@@ -242,37 +235,47 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     return Summary(users=len(users), contacts=len(ids), nudges=len(wanted.rows))
 
 
-def _wanted_nudges(wanted, rows, scope, user_of, asks, scored) -> None:
-    """The nudges of the contacts in ``rows`` (CONTACT_FIELDS), from what their scoring found (``scored``).
+def _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored) -> None:
+    """The nudges of the contacts in ``rows`` (CONTACT_FIELDS; ``column``: the same by field name).
 
-    Whether a contact is due, fading or owed a favour is found by column
-    (``_pass``); only the contacts with a nudge become a dict and a message.
+    ``scored`` holds what their scoring found, by column: depth, cadence days,
+    source and sample, due date, local day of the last conversation, learned
+    gap, favours given. Who is fading, due or near a yearly date is found by
+    column; only the contacts with a nudge become a dict and a message.
     """
+    depths, days, sources, used, due, last_days, gaps, given = scored
     dates = defaultdict(list)
     # By owner, not by a list of thousands of ids, when the whole of each user is recomputed.
     for row in ImportantDate.objects.filter(contact__archived=False, **scope).values(
         "id", "contact_id", "label", "month", "day"
     ):
         dates[row["contact_id"]].append(row)
-    circle_labels = dict(Contact._meta.get_field("circle").choices)
-    owner_at, id_at, month_at, day_at = (
-        CONTACT_FIELDS.index(name) for name in ("owner_id", "id", "birthday_month", "birthday_day")
-    )
+    owners = column["owner_id"]
+    today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
+    lead_of = {pk: user.birthday_lead_days for pk, user in user_of.items()}
+    todays = [today_of[owner] for owner in owners]
+    fading = scoring.fadings(todays, last_days, gaps)
+    levels = scoring.overdue_levels(todays, due, days)
     next_yearly = functools.cache(scoring.next_yearly)  # a few hundred distinct days at most
-    no_asks = (0, None)
-    for row, (depth, today, tz, days, source, sample, due, last_day, gap, fading, level, given) in zip(
-        rows, scored, strict=True
-    ):
-        cid = row[id_at]
-        ask = asks.get(cid, no_asks)
-        if fading or level or ask[0] >= GIVE_AND_TAKE_ASKS:
-            contact = dict(zip(CONTACT_FIELDS, row, strict=True))
-            facts = (scoring.Cadence(days, source, sample), due, last_day, fading, gap, level, given)
-            _contact_nudges(wanted, contact, facts, depth, today, tz, circle_labels[contact["circle"]], ask)
-        if (row[month_at] and row[day_at]) or cid in dates:
-            contact = dict(zip(CONTACT_FIELDS, row, strict=True))
-            lead = user_of[row[owner_at]].birthday_lead_days
-            _yearly_nudges(wanted, contact, depth, today, lead, dates.get(cid, ()), next_yearly)
+    picked = [
+        i
+        for i, (cid, owner, fades, level, month, day) in enumerate(
+            zip(column["id"], owners, fading, levels, column["birthday_month"], column["birthday_day"], strict=True)
+        )
+        if fades or level or cid in asks or cid in dates
+        or (month and day and (next_yearly(month, day, today_of[owner]) - today_of[owner]).days <= lead_of[owner])
+    ]
+    circle_labels = dict(Contact._meta.get_field("circle").choices)
+    for i in picked:
+        contact = dict(zip(CONTACT_FIELDS, rows[i], strict=True))
+        owner, cid, today = contact["owner_id"], contact["id"], todays[i]
+        ask = asks.get(cid, (0, None))
+        if fading[i] or levels[i] or ask[0] >= GIVE_AND_TAKE_ASKS:
+            facts = (scoring.Cadence(days[i], sources[i], used[i]), due[i], last_days[i], fading[i], gaps[i], levels[i],
+                     given[i])
+            _contact_nudges(wanted, contact, facts, depths[i], today, tz_of[owner], circle_labels[contact["circle"]],
+                            ask)
+        _yearly_nudges(wanted, contact, depths[i], today, lead_of[owner], dates.get(cid, ()), next_yearly)
 
 
 def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:

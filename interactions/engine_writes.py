@@ -193,19 +193,22 @@ def nudges(rows, *, owner_ids=None, contact_ids=None) -> None:
     and day).
     """
     scope = {"owner_id__in": owner_ids} if contact_ids is None else {"contact_id__in": contact_ids}
-    keys = {(row[1], row[2], row[3]) for row in rows}
+    wanted = {(row[1], row[2], row[3]): row for row in rows}
     # Compared here rather than by an anti-join in SQL: the planner cannot
     # know how many wanted rows the JSON holds, and guessing a hundred it may
     # compare every open nudge with every wanted one.
-    unwanted = [
-        pk
-        for pk, cid, reason, due in Nudge.objects.filter(
-            state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
-        ).values_list("pk", "contact_id", "reason", "due_on")
-        if (cid, reason, due) not in keys
-    ]
+    unwanted, unchanged = [], set()
+    for pk, *key, show_from, message, priority, level in Nudge.objects.filter(
+        state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
+    ).order_by().values_list("pk", "contact_id", "reason", "due_on", "show_from", "message", "priority", "level"):
+        row = wanted.get(tuple(key))
+        if row is None:
+            unwanted.append(pk)
+        elif row[4:8] == (show_from, message, priority, level):
+            unchanged.add(tuple(key))  # the upsert would leave it as it is
     if unwanted:
         Nudge.objects.filter(pk__in=unwanted).delete()
+    rows = [row for key, row in wanted.items() if key not in unchanged]
     if not rows:
         return
     if connection.vendor != "postgresql":
