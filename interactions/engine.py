@@ -216,8 +216,12 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     due = scoring.next_due_dates(last_days, since, days)
     week = week_of(as_of.date())
     # The week's snapshot already holds the score of a contact scored this week whose score stayed.
+    starts, ends = (
+        datetime.datetime.combine(day, datetime.time(), tzinfo=as_of.tzinfo)
+        for day in (week, week + datetime.timedelta(weeks=1))
+    )
     snapshot = [
-        not write or score != old or scored_at is None or week_of(scored_at.astimezone(as_of.tzinfo).date()) != week
+        not write or score != old or scored_at is None or not starts <= scored_at < ends
         for score, old, scored_at in zip(scores.total, column["depth_score"], column["scored_at"], strict=True)
     ]
     updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at, snapshot)
@@ -257,12 +261,13 @@ def _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, sco
     fading = scoring.fadings(todays, last_days, gaps)
     levels = scoring.overdue_levels(todays, due, days)
     next_yearly = functools.cache(scoring.next_yearly)  # a few hundred distinct days at most
+    owed = {cid for cid, (count, _) in asks.items() if count >= GIVE_AND_TAKE_ASKS}
     picked = [
         i
         for i, (cid, owner, fades, level, month, day) in enumerate(
             zip(column["id"], owners, fading, levels, column["birthday_month"], column["birthday_day"], strict=True)
         )
-        if fades or level or cid in asks or cid in dates
+        if fades or level or cid in owed or cid in dates
         or (month and day and (next_yearly(month, day, today_of[owner]) - today_of[owner]).days <= lead_of[owner])
     ]
     circle_labels = dict(Contact._meta.get_field("circle").choices)

@@ -675,3 +675,20 @@ def test_one_contact_is_scored_by_the_same_formula_as_a_batch():
         "duration": round(5 * (1 - math.exp(-((5 * 365) / 365.25) / 3)), 1),
         "richness": round(15 * (0.5 * 200 / 260 + 0.5 * (4 - 1) / 4), 1),
     }
+
+
+@THOROUGH
+@given(st.sampled_from(list(WEIGHTS.values())), st.lists(st.floats(-0.5, 1.5) | st.sampled_from([0.0, -0.0, 1.0]),
+                                                         max_size=50))
+def test_points_are_the_clamped_value_rounded_to_a_tenth(weight, values):
+    expected = [round(weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value), 1) for value in values]
+    points = scoring._points(weight, values)
+    assert points == expected
+    assert [math.copysign(1, p) for p in points] == [math.copysign(1, e) for e in expected]
+
+
+@pytest.mark.parametrize("value", [0.0125, 0.0375, 0.0625, 0.04500000000000001, 0.0449999999999999, 0.15, 0.25])
+def test_points_round_ties_as_round_does(value):
+    # 0.0125 × 20 is 0.25 and rounds to 0.2; 0.0375 × 20 is 0.75 and rounds to 0.8 (half to even, on the exact value).
+    assert scoring._points(20, [value]) == [round(20 * value, 1)]
+    assert scoring._points(50, [value]) == [round(50 * value, 1)]
