@@ -36,7 +36,7 @@ HISTORY_WEEKS = 104  # how far back a rebuild of the weekly score history goes
 
 CONTACT_FIELDS = (
     "id", "owner_id", "display_name", "given_name", "nickname", "circle", "cadence_days", "met_on",
-    "birthday_month", "birthday_day", "birthday_year", "created_at", "depth_score", "scored_at",
+    "birthday_month", "birthday_day", "birthday_year", "created_at",
 )
 
 
@@ -215,16 +215,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     ]
     due = scoring.next_due_dates(last_days, since, days)
     week = week_of(as_of.date())
-    # The week's snapshot already holds the score of a contact scored this week whose score stayed.
-    starts, ends = (
-        datetime.datetime.combine(day, datetime.time(), tzinfo=as_of.tzinfo)
-        for day in (week, week + datetime.timedelta(weeks=1))
-    )
-    snapshot = [
-        not write or score != old or scored_at is None or not starts <= scored_at < ends
-        for score, old, scored_at in zip(scores.total, column["depth_score"], column["scored_at"], strict=True)
-    ]
-    updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at, snapshot)
+    updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at)
 
     wanted = _Nudges()
     if nudges:

@@ -28,12 +28,7 @@ SCORES_TABLE = "engine_scores"  # temporary, for one pass's scores
 
 @dataclass(slots=True)
 class ScoreRows:
-    """What the pass writes for each contact, by column: a contact per position.
-
-    ``snapshot`` says whether the week's snapshot may differ from the score:
-    false when the contact was last scored in the same week with the same
-    score, as that pass wrote the snapshot too.
-    """
+    """What the pass writes for each contact, by column: a contact per position."""
 
     ids: Sequence[int]
     scores: scoring.ScoreColumns
@@ -42,7 +37,6 @@ class ScoreRows:
     samples: list
     due: list
     last_at: list
-    snapshot: list[bool]
 
     def columns(self):
         # The components as the JSON text json.dumps() would give (floats by repr), built in one format per row.
@@ -50,7 +44,7 @@ class ScoreRows:
             COMPONENTS_JSON % points for points in zip(*self.scores.components.values(), strict=True)
         ]
         return (self.ids, self.scores.total, components, self.cadence_days, self.sources, self.samples, self.due,
-                self.last_at, self.snapshot)
+                self.last_at)
 
 
 COMPONENTS_JSON = "{" + ",".join(f'"{name}":%r' for name in scoring.WEIGHTS) + "}"
@@ -64,7 +58,6 @@ SCORE_COLUMNS = (
     ("sample", "int4"),
     ("due", "date"),
     ("last_at", "timestamptz"),
-    ("snapshot", "bool"),
 )
 # One wanted nudge, in this order.
 NUDGE_COLUMNS = (
@@ -141,7 +134,7 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
         cursor.execute(
             f"""
             INSERT INTO {ScoreSnapshot._meta.db_table} AS s (contact_id, week, score)
-            SELECT id, %s, score FROM {SCORES_TABLE} WHERE snapshot
+            SELECT id, %s, score FROM {SCORES_TABLE}
             ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
             WHERE s.score <> EXCLUDED.score
             """,
@@ -165,17 +158,13 @@ def _scores_orm(rows, scored_at, week, contacts) -> None:
                     scored_at=scored_at,
                     last_interaction_at=last_at,
                 )
-                for cid, score, components, days, source, sample, due, last_at, _ in zip(*rows.columns(), strict=True)
+                for cid, score, components, days, source, sample, due, last_at in zip(*rows.columns(), strict=True)
             ],
             [*SCORED_FIELDS, "scored_at"],
             batch_size=500,
         )
     ScoreSnapshot.objects.bulk_create(
-        [
-            ScoreSnapshot(contact_id=cid, week=week, score=score)
-            for cid, score, wanted in zip(rows.ids, rows.scores.total, rows.snapshot, strict=True)
-            if wanted
-        ],
+        [ScoreSnapshot(contact_id=cid, week=week, score=score) for cid, score in zip(rows.ids, rows.scores.total)],
         batch_size=WRITE_BATCH,
         update_conflicts=True,
         unique_fields=["contact", "week"],
