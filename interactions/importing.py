@@ -126,7 +126,9 @@ class _NewContact:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def decode_csv_text(data: bytes, error_class: type[ValueError] = InteractionImportError) -> str:
+def decode_csv_text(
+    data: bytes, error_class: type[ValueError] = InteractionImportError, hint: str = "save it as CSV in UTF-8."
+) -> str:
     """The text of a UTF-8 CSV file; ``error_class`` with a message for people when it is not one."""
     data = data.removeprefix(codecs.BOM_UTF8)  # Excel's "CSV UTF-8" starts with one
     try:
@@ -134,8 +136,7 @@ def decode_csv_text(data: bytes, error_class: type[ValueError] = InteractionImpo
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise error_class(
-            f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line:,}); "
-            "save it as CSV in UTF-8."
+            f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line:,}); {hint}"
         ) from None
     if "\x00" in text:
         raise error_class("The file is binary (it contains NUL bytes), not a CSV file.")

@@ -188,6 +188,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"
 if not REDIS_URL:
     _broker_dir = str(VAR_DIR / "broker")
+    # Any command may queue a task (an import queues a recompute), not only `make run`.
+    for _folder in ("broker", "broker-control"):
+        (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _broker_dir,
         "data_folder_out": _broker_dir,

@@ -52,6 +52,17 @@ def test_bad_configuration_fails_with_a_message(env, message):
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
+def test_without_redis_any_command_can_queue_a_task(tmp_path):
+    """The file-system broker's folders exist before the first task is queued, not only under `make run`."""
+    var = tmp_path / "var"
+    result = manage(
+        "shell", "-c", "from relcrm.celery import app; app.send_task('relcrm.noop')",
+        DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", RELCRM_VAR_DIR=str(var),
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list((var / "broker").iterdir())) == 1
+
+
 def test_email_url_becomes_a_mailer(settings):
     from relcrm.settings import mailer_from_url
 

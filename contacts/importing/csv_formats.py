@@ -39,8 +39,10 @@ OUTLOOK_PHONES = {
 def _decode(data: bytes) -> str:
     # Binary junk is named as such before its first bad byte is.
     if b"\x00" in data:
-        raise ContactImportError("The file is binary (it contains NUL bytes), not a CSV file.")
-    return decode_csv_text(data, ContactImportError)
+        raise ContactImportError("The file is binary (it contains NUL bytes), not a vCard or CSV file.")
+    # Not a vCard either (that was looked for first), so name both.
+    hint = "a contacts file is a vCard (.vcf) or a CSV saved in UTF-8."
+    return decode_csv_text(data, ContactImportError, hint)
 
 
 def _flavour(header: list[str]) -> str | None:

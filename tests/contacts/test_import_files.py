@@ -50,7 +50,8 @@ def test_latin1_with_its_charset_is_read(owner):
 
 def test_binary_junk(owner):
     assert "binary" in refused(owner, bytes(range(256)) * 10)
-    assert "not UTF-8" in refused(owner, b"\x89PNG\r\n\x1a\n" + b"junk" * 50)
+    message = refused(owner, b"\x89PNG\r\n\x1a\n" + b"junk" * 50)
+    assert "not UTF-8" in message and "a vCard (.vcf) or a CSV saved in UTF-8" in message
 
 
 def test_junk_in_the_middle_of_a_card(owner):
