@@ -71,6 +71,12 @@ class ContactResource(resources.ModelResource):
         self.owner = owner
         self.fields["tags"].widget.owner = owner
 
+    def before_import(self, dataset, **kwargs):
+        # A file of new people needs no id column: without one, every row is added.
+        if "id" not in (dataset.headers or []):
+            dataset.append_col([""] * len(dataset), header="id")
+        super().before_import(dataset, **kwargs)
+
     def get_queryset(self):
         # Every lookup by id is among the chosen owner's contacts only.
         return Contact.objects.filter(owner=self.owner) if self.owner else Contact.objects.none()

@@ -104,3 +104,10 @@ class TestWhoseContacts:
     def test_an_owner_column_in_the_file_is_ignored(self, importer, owner, other):
         confirm(importer, upload(importer, owner, f"id,name,owner\n,Ana Lima,{other.pk}\n"))
         assert Contact.objects.get().owner_id == owner.pk
+
+    def test_a_file_without_an_id_column_adds_every_row(self, importer, owner):
+        preview = upload(importer, owner, "name,company\nAna Lima,Acme\nBen Okafor,\n")
+        assert preview.status_code == 200 and "import_id_fields" not in preview.content.decode()
+        confirm(importer, preview)
+        assert sorted(Contact.objects.filter(owner=owner).values_list("display_name", flat=True)) == [
+            "Ana Lima", "Ben Okafor"]
