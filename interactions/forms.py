@@ -64,22 +64,32 @@ class InteractionForm(forms.Form):
                 "quality": instance.quality,
             }
         kwargs.setdefault("label_suffix", "")
+        if instance is not None:
+            # Edited in place beside the Today page's log form: ids of its own, so each label
+            # names its own field.
+            kwargs.setdefault("auto_id", f"id_{instance.pk}_%s")
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.instance = instance
         self.new_names: list[str] = []
-        # The type-ahead: matching people as the last name is typed (see contact_search).
+        # The type-ahead (see contact_search) of the log form, whose suggestion box it fills.
+        if instance is None:
+            self._add_type_ahead()
+        self.fields["occurred_at"].initial = _now_local_minute
+
+    def _add_type_ahead(self):
         self.fields["contacts"].widget.attrs.update(
             {
                 "hx-get": reverse("contact_search"),
                 "hx-trigger": "input changed delay:200ms, search",
                 "hx-target": "#contact-suggestions",
+                # Not the form's outerHTML (inherited): the box must stay for the next name typed.
+                "hx-swap": "innerHTML",
                 "hx-sync": "this:replace",
                 "aria-controls": "contact-suggestions",
                 "aria-autocomplete": "list",
             }
         )
-        self.fields["occurred_at"].initial = _now_local_minute
 
     def blank_key(self) -> str | None:
         """For a form not yet filled in, what its fields' HTML depends on: their starting values.
