@@ -1,8 +1,11 @@
 """What the "Today" page shows, read in a fixed number of queries whatever the amount of data.
 
-Nudges, recent conversations (and their people), circles, birthdays, fading
-relationships and the year's heat map: one or two queries each, all starting
-from the owner.
+Nudges and fading relationships (one query), circles and the owner's
+``ActivityStamp`` (one), birthdays (one), recent conversations and their people
+and the year's heat map (from the cache, or one or two queries each): all
+starting from the owner. What the lists show is read as rows into small
+dataclasses rather than model instances, and their links are built from one
+reversed URL each: on a page read this often, both cost more than the queries.
 """
 
 import datetime
@@ -10,14 +13,15 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, Q, Subquery, Value
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts import scoring
 from contacts.models import Circle, Contact
 
 from . import heatmap
-from .models import Interaction, Nudge
+from .models import ActivityStamp, Interaction, Nudge
 
 RECENT = 15
 BIRTHDAY_DAYS = 14
@@ -29,30 +33,117 @@ def recent(user, limit=RECENT):
     return Interaction.objects.for_user(user).with_contacts().recent()[:limit]
 
 
-def reach_out(user, today):
-    return list(Nudge.objects.for_today(user, today))
+def url_maker(name: str):
+    """``pk → URL`` for the route ``name`` with one ``<int:pk>``, reversed once rather than per row."""
+    mark = 987654321987654321  # an id no table reaches
+    prefix, suffix = reverse(name, args=[mark]).split(str(mark))
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def circle_health(user, today, now) -> list[dict]:
+@dataclass(slots=True)
+class Person:
+    """What a list on the Today page shows of someone: the name and the link to their page."""
+
+    pk: int
+    display_name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+LEVELS = dict(Nudge.Level.choices)
+REASONS = dict(Nudge.Reason.choices)
+NUDGE_COLUMNS = ("id", "reason", "level", "message", "contact_id", "contact__display_name")
+
+
+@dataclass(slots=True)
+class NudgeRow:
+    """A nudge as "Reach out" and "Fading" show it, with the URLs of its three actions."""
+
+    pk: int
+    reason: str
+    level: str
+    message: str
+    contact: Person
+    done_url: str
+    snooze_url: str
+    dismiss_url: str
+
+    @property
+    def badge(self) -> str:
+        """"Overdue" or "Due" for a conversation that is due, the reason for the others."""
+        return LEVELS[self.level] if self.reason == Nudge.Reason.OVERDUE else REASONS[self.reason]
+
+
+class _NudgeRows:
+    """Turns ``NUDGE_COLUMNS`` rows into ``NudgeRow``s, with every URL reversed once."""
+
+    def __init__(self):
+        self.person = url_maker("contact_detail")
+        self.done, self.snooze, self.dismiss = (url_maker(f"nudge_{a}") for a in ("done", "snooze", "dismiss"))
+
+    def __call__(self, pk, reason, level, message, contact_id, name) -> NudgeRow:
+        return NudgeRow(
+            pk, reason, level, message, Person(contact_id, name, self.person(contact_id)),
+            self.done(pk), self.snooze(pk), self.dismiss(pk),
+        )
+
+
+def reach_out(user, today) -> list[NudgeRow]:
+    """Today's nudges, the most important first, at most the user's daily cap."""
+    make = _NudgeRows()
+    return [make(*row) for row in Nudge.objects.for_today(user, today).values_list(*NUDGE_COLUMNS)]
+
+
+def reach_out_and_fading(user, today, limit=FADING_SHOWN) -> tuple[list[NudgeRow], list[NudgeRow]]:
+    """Today's nudges (as ``reach_out``) and the fading relationships not among them, in one query.
+
+    The second part reads the ``limit`` most important fading nudges after as
+    many as "Reach out" can show, so that ``limit`` are left once those it
+    shows are set aside.
+    """
+    cap = user.nudge_cap
+    active = Nudge.objects.for_user(user).active_on(today)
+    columns = ("priority", "due_on", *NUDGE_COLUMNS)
+    first = active.annotate(part=Value(0, IntegerField())).order_by("-priority", "due_on", "pk")
+    fading = active.filter(reason=Nudge.Reason.FADING).annotate(part=Value(1, IntegerField()))
+    fading = fading.order_by("-priority", "pk")
+    rows = first.values_list("part", *columns)[:cap].union(
+        fading.values_list("part", *columns)[: cap + limit], all=True
+    )
+    # A union's rows come in no promised order: each part is sorted again as it was read.
+    parts = ([], [])
+    for part, priority, due_on, *row in rows:
+        parts[part].append((priority, due_on, row))
+    top = sorted(parts[0], key=lambda r: (-r[0], r[1], r[2][0]))
+    shown = {row[0] for _, _, row in top}
+    rest = sorted((r for r in parts[1] if r[2][0] not in shown), key=lambda r: (-r[0], r[2][0]))
+    make = _NudgeRows()
+    return [make(*row) for _, _, row in top], [make(*row) for _, _, row in rest[:limit]]
+
+
+def circle_health(user, today, now, *, with_stamp=False) -> list[dict]:
     """Per circle: people, how many are on track (not overdue), how many were talked to in 30 days.
 
     Each circle also counts everyone in it, archived people included, and the
     latest change to any of them (``everyone``, ``changed``): what ``people_version``
-    reads, in the same pass over the contacts.
+    reads, in the same pass over the contacts. ``with_stamp`` adds the owner's
+    ``ActivityStamp`` to each row (``stamp``) in the same query.
     """
     active = Q(archived=False)
+    figures = {
+        "total": Count("pk", filter=active),
+        "on_track": Count("pk", filter=active & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))),
+        "last_30": Count("pk", filter=active & Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
+        "everyone": Count("pk"),
+        "changed": Max("updated_at"),
+    }
+    if with_stamp:
+        figures["stamp"] = Subquery(ActivityStamp.objects.filter(owner_id=user.pk).values("version"))
     rows = {
         row["circle"]: row
-        for row in Contact.objects.for_user(user)
-        .order_by()
-        .values("circle")
-        .annotate(
-            total=Count("pk", filter=active),
-            on_track=Count("pk", filter=active & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))),
-            last_30=Count("pk", filter=active & Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
-            everyone=Count("pk"),
-            changed=Max("updated_at"),
-        )
+        for row in Contact.objects.for_user(user).order_by().values("circle").annotate(**figures)
     }
     sizes = Circle.sizes()
     circles = []
@@ -60,6 +151,14 @@ def circle_health(user, today, now) -> list[dict]:
         row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0, "everyone": 0, "changed": None})
         circles.append({"value": value, "label": label, "size": sizes[value], **row})
     return circles
+
+
+def stamp_of(user, circles) -> int:
+    """The owner's ``ActivityStamp`` as read with the circles (by itself when they have nobody)."""
+    for circle in circles:
+        if "stamp" in circle:
+            return circle["stamp"] or 0
+    return heatmap.stamp_version(user.pk)
 
 
 def people_version(circles) -> str:
@@ -104,9 +203,9 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Birthday:
-    contact: Contact
+    contact: Person
     on: datetime.date
     days: int
     turns: int | None
@@ -140,23 +239,11 @@ def birthdays(user, today, days=BIRTHDAY_DAYS, limit=None) -> tuple[list[Birthda
         on = scoring.next_yearly(month, day, today)
         found.append((on, name.lower(), pk, name, on.year - year if year else None))
     found.sort()
+    url = url_maker("contact_detail")
     shown = [
-        Birthday(Contact(id=pk, owner_id=user.pk, display_name=name), on, (on - today).days, turns)
-        for on, _, pk, name, turns in found[:limit]
+        Birthday(Person(pk, name, url(pk)), on, (on - today).days, turns) for on, _, pk, name, turns in found[:limit]
     ]
     return shown, len(found)
-
-
-def fading(user, today, shown=(), limit=FADING_SHOWN):
-    """Relationships the engine judged fading, apart from those already in "Reach out"."""
-    return list(
-        Nudge.objects.for_user(user)
-        .active_on(today)
-        .filter(reason=Nudge.Reason.FADING)
-        .exclude(pk__in=[n.pk for n in shown])
-        .shown()
-        .order_by("-priority", "pk")[:limit]
-    )
 
 
 @dataclass
@@ -184,9 +271,9 @@ def build(user, now=None) -> Dashboard:
     now = now or timezone.now()
     tz = zoneinfo.ZoneInfo(user.time_zone)
     today = now.astimezone(tz).date()
-    nudges = reach_out(user, today)
-    circles = circle_health(user, today, now)
-    version = heatmap.stamp_version(user.pk)
+    nudges, fading = reach_out_and_fading(user, today)
+    circles = circle_health(user, today, now, with_stamp=True)
+    version = stamp_of(user, circles)
     year = heatmap.load(user.pk, today, tz, version=version)
     coming, coming_count = birthdays(user, today, limit=BIRTHDAYS_SHOWN)
     return Dashboard(
@@ -198,7 +285,7 @@ def build(user, now=None) -> Dashboard:
         circles=circles,
         birthdays=coming,
         birthdays_more=coming_count - len(coming),
-        fading=fading(user, today, shown=nudges),
+        fading=fading,
         heatmap=year,
         interactions_30=year.last_days,
         headline=circle_headline(circles),

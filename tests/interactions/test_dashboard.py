@@ -87,9 +87,28 @@ class TestFading:
         shown = NudgeFactory(owner=owner, reason="fading", level="info", priority=9, contact__display_name="Ana")
         extra = NudgeFactory(owner=owner, reason="fading", level="info", priority=1, contact__display_name="Ben")
         today = timezone.localdate()
-        nudges = dashboard.reach_out(owner, today)
-        assert nudges == [shown]
-        assert dashboard.fading(owner, today, shown=nudges) == [extra]
+        assert [n.pk for n in dashboard.reach_out(owner, today)] == [shown.pk]
+        nudges, fading = dashboard.reach_out_and_fading(owner, today)
+        assert [n.pk for n in nudges] == [shown.pk]
+        assert [(n.pk, n.contact.display_name, n.badge) for n in fading] == [(extra.pk, "Ben", "Fading")]
+
+    def test_each_part_keeps_its_order_and_limit(self, owner, other):
+        owner.nudge_cap = 2
+        owner.save()
+        priorities = [5, 9, 1, 7, 8, 3, 2, 6]
+        made = [
+            NudgeFactory(owner=owner, reason=["overdue", "fading"][i % 2], level="red", priority=p,
+                         contact__display_name=f"P{p}")
+            for i, p in enumerate(priorities)
+        ]
+        NudgeFactory(owner=other, reason="fading", priority=99)
+        NudgeFactory(owner=owner, reason="fading", priority=50, contact__archived=True)
+        nudges, fading = dashboard.reach_out_and_fading(owner, timezone.localdate(), limit=2)
+        assert [n.contact.display_name for n in nudges] == ["P9", "P8"]
+        assert [n.contact.display_name for n in fading] == ["P7", "P6"]  # P9 is already in "Reach out"
+        assert [n.badge for n in nudges] == ["Fading", "Overdue"] and nudges[0].pk == made[1].pk
+        assert nudges[0].done_url == f"/nudges/{made[1].pk}/done/"
+        assert nudges[0].contact.url == f"/contacts/{made[1].contact_id}/"
 
 
 def log(owner, contact, when, **fields):
@@ -287,13 +306,18 @@ class TestQueryCount:
     def test_the_dashboard_reads_the_same_number_of_queries(self, owner_client, owner, people,
                                                             django_assert_num_queries):
         self.fill(owner, people)
-        # Session and user, then: nudges, circles (with the people's version), the stamp,
-        # heat map counts, recent (and their people), birthdays, fading.
-        self.count(owner_client, django_assert_num_queries, 10)
+        # Session and user, then: nudges and fading, circles (with the people's version and
+        # the stamp), heat map counts, recent (and their people), birthdays.
+        self.count(owner_client, django_assert_num_queries, 8)
         # The heat map and the recent list come from the cache until something is written.
-        self.count(owner_client, django_assert_num_queries, 7)
+        self.count(owner_client, django_assert_num_queries, 5)
         log(owner, Contact.objects.filter(owner=owner).first(), timezone.now())
-        self.count(owner_client, django_assert_num_queries, 10)
+        self.count(owner_client, django_assert_num_queries, 8)
+
+    def test_with_nobody_the_stamp_is_read_by_itself(self, owner_client, django_assert_num_queries):
+        # No circle rows to carry the stamp: one query more, and no people to fetch for the recent list.
+        self.count(owner_client, django_assert_num_queries, 8)
+        self.count(owner_client, django_assert_num_queries, 6)
 
 
 class TestBlankFormCache:
