@@ -13,7 +13,9 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Q, Subquery, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, IntegerField, Min, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,12 +23,14 @@ from contacts import scoring
 from contacts.models import Circle, Contact
 
 from . import heatmap
-from .models import ActivityStamp, Interaction, Nudge
+from .models import ActivityStamp, Interaction, Nudge, TodayStamp
 
 RECENT = 15
 BIRTHDAY_DAYS = 14
 BIRTHDAYS_SHOWN = 8  # the soonest; the rest are counted
 FADING_SHOWN = 5
+LAST_DAYS = datetime.timedelta(days=30)  # "talked to in 30 days"
+LISTS_SECONDS = 60 * 60 * 24
 
 
 def recent(user, limit=RECENT):
@@ -109,9 +113,11 @@ def reach_out_and_fading(user, today, limit=FADING_SHOWN) -> tuple[list[NudgeRow
     first = active.annotate(part=Value(0, IntegerField())).order_by("-priority", "due_on", "pk")
     fading = active.filter(reason=Nudge.Reason.FADING).annotate(part=Value(1, IntegerField()))
     fading = fading.order_by("-priority", "pk")
-    rows = first.values_list("part", *columns)[:cap].union(
-        fading.values_list("part", *columns)[: cap + limit], all=True
-    )
+    first, fading = first.values_list("part", *columns)[:cap], fading.values_list("part", *columns)[: cap + limit]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = first.union(fading, all=True)
+    else:  # SQLite: two queries
+        rows = [*first, *fading]
     # A union's rows come in no promised order: each part is sorted again as it was read.
     parts = ([], [])
     for part, priority, due_on, *row in rows:
@@ -123,48 +129,36 @@ def reach_out_and_fading(user, today, limit=FADING_SHOWN) -> tuple[list[NudgeRow
     return [make(*row) for _, _, row in top], [make(*row) for _, _, row in rest[:limit]]
 
 
-def circle_health(user, today, now, *, with_stamp=False) -> list[dict]:
+def circle_health(user, today, now) -> list[dict]:
     """Per circle: people, how many are on track (not overdue), how many were talked to in 30 days.
 
-    Each circle also counts everyone in it, archived people included, and the
-    latest change to any of them (``everyone``, ``changed``): what ``people_version``
-    reads, in the same pass over the contacts. ``with_stamp`` adds the owner's
-    ``ActivityStamp`` to each row (``stamp``) in the same query.
+    Each circle also says when the first of those talked to in 30 days leaves
+    that window (``leaves``): until then its figures stay as they are, unless
+    a person changes.
     """
     active = Q(archived=False)
-    figures = {
-        "total": Count("pk", filter=active),
-        "on_track": Count("pk", filter=active & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))),
-        "last_30": Count("pk", filter=active & Q(last_interaction_at__gte=now - datetime.timedelta(days=30))),
-        "everyone": Count("pk"),
-        "changed": Max("updated_at"),
-    }
-    if with_stamp:
-        figures["stamp"] = Subquery(ActivityStamp.objects.filter(owner_id=user.pk).values("version"))
+    since = now - LAST_DAYS
+    recently = active & Q(last_interaction_at__gte=since)
     rows = {
         row["circle"]: row
-        for row in Contact.objects.for_user(user).order_by().values("circle").annotate(**figures)
+        for row in Contact.objects.for_user(user)
+        .order_by()
+        .values("circle")
+        .annotate(
+            total=Count("pk", filter=active),
+            on_track=Count("pk", filter=active & (Q(next_due_on__isnull=True) | Q(next_due_on__gte=today))),
+            last_30=Count("pk", filter=recently),
+            oldest_recent=Min("last_interaction_at", filter=recently),
+        )
     }
     sizes = Circle.sizes()
     circles = []
     for value, label in Circle.choices:
-        row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0, "everyone": 0, "changed": None})
-        circles.append({"value": value, "label": label, "size": sizes[value], **row})
+        row = rows.get(value, {"total": 0, "on_track": 0, "last_30": 0, "oldest_recent": None})
+        oldest = row.pop("oldest_recent")
+        circles.append({"value": value, "label": label, "size": sizes[value], **row,
+                        "leaves": oldest + LAST_DAYS if oldest else None})
     return circles
-
-
-def stamp_of(user, circles) -> int:
-    """The owner's ``ActivityStamp`` as read with the circles (by itself when they have nobody)."""
-    for circle in circles:
-        if "stamp" in circle:
-            return circle["stamp"] or 0
-    return heatmap.stamp_version(user.pk)
-
-
-def people_version(circles) -> str:
-    """Changes when a contact is added, deleted, renamed or otherwise edited (``updated_at`` moves)."""
-    changed = max((c["changed"] for c in circles if c["changed"]), default=None)
-    return f"{sum(c['everyone'] for c in circles)}-{changed.timestamp() if changed else 0}"
 
 
 HEADLINE = {
@@ -246,6 +240,58 @@ def birthdays(user, today, days=BIRTHDAY_DAYS, limit=None) -> tuple[list[Birthda
     return shown, len(found)
 
 
+def stamps(owner_id: int) -> tuple[int, int]:
+    """The owner's ``ActivityStamp`` and ``TodayStamp`` (0 for a row not yet made), in one query."""
+    sql = "SELECT (SELECT version FROM {} WHERE owner_id = %s), (SELECT version FROM {} WHERE owner_id = %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(ActivityStamp._meta.db_table, TodayStamp._meta.db_table), [owner_id, owner_id])
+        activity, today = cursor.fetchone()
+    return activity or 0, today or 0
+
+
+@dataclass
+class Lists:
+    """What the page shows of the owner's people and nudges, as read at one moment."""
+
+    nudges: list[NudgeRow]
+    fading: list[NudgeRow]
+    birthdays: list[Birthday]
+    birthdays_more: int
+    circles: list[dict]
+    fresh_until: datetime.datetime | None  # when someone leaves "talked to in 30 days"
+
+
+def read_lists(user, today, now) -> Lists:
+    """Nudges and fading, circles, birthdays: three queries."""
+    nudges, fading = reach_out_and_fading(user, today)
+    circles = circle_health(user, today, now)
+    coming, coming_count = birthdays(user, today, limit=BIRTHDAYS_SHOWN)
+    return Lists(
+        nudges=nudges,
+        fading=fading,
+        birthdays=coming,
+        birthdays_more=coming_count - len(coming),
+        circles=circles,
+        fresh_until=min((c["leaves"] for c in circles if c["leaves"]), default=None),
+    )
+
+
+def load_lists(user, tz, today, now, version: int) -> Lists:
+    """``read_lists``, from the cache while the owner's ``TodayStamp`` is ``version``.
+
+    Everything the lists show comes from the owner's contacts and nudges (every
+    write moves the stamp), the day in the user's zone and their daily cap (in
+    the key), and the time: the one figure that moves with it, "talked to in
+    30 days", is read again once its first person leaves the window.
+    """
+    key = f"today-lists:{user.pk}:{tz.key}:{today.isoformat()}:{user.nudge_cap}:{version}"
+    found = cache.get(key)
+    if found is None or (found.fresh_until is not None and now >= found.fresh_until):
+        found = read_lists(user, today, now)
+        cache.set(key, found, LISTS_SECONDS)
+    return found
+
+
 @dataclass
 class Dashboard:
     today: datetime.date
@@ -268,25 +314,29 @@ class Dashboard:
 
 
 def build(user, now=None) -> Dashboard:
+    """The page's figures: two stamps read, the rest from the cache until a write moves them.
+
+    The stamps are read before anything cached under them, so a write that
+    commits in between is drawn now or on the next request, never lost.
+    """
     now = now or timezone.now()
     tz = zoneinfo.ZoneInfo(user.time_zone)
     today = now.astimezone(tz).date()
-    nudges, fading = reach_out_and_fading(user, today)
-    circles = circle_health(user, today, now, with_stamp=True)
-    version = stamp_of(user, circles)
+    version, today_version = stamps(user.pk)
+    lists = load_lists(user, tz, today, now, today_version)
     year = heatmap.load(user.pk, today, tz, version=version)
-    coming, coming_count = birthdays(user, today, limit=BIRTHDAYS_SHOWN)
     return Dashboard(
         today=today,
-        nudges=nudges,
+        nudges=lists.nudges,
         recent=recent(user),
-        # What the recent list shows: conversations (the stamp), people's names, dates in the user's zone.
-        recent_key=f"{user.pk}:{tz.key}:{version}:{people_version(circles)}:{sum(c['total'] for c in circles)}",
-        circles=circles,
-        birthdays=coming,
-        birthdays_more=coming_count - len(coming),
-        fading=fading,
+        # What the recent list shows: conversations (the ActivityStamp), people's names (the
+        # TodayStamp), dates in the user's zone.
+        recent_key=f"{user.pk}:{tz.key}:{version}:{today_version}",
+        circles=lists.circles,
+        birthdays=lists.birthdays,
+        birthdays_more=lists.birthdays_more,
+        fading=lists.fading,
         heatmap=year,
         interactions_30=year.last_days,
-        headline=circle_headline(circles),
+        headline=circle_headline(lists.circles),
     )
