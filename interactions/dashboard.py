@@ -1,12 +1,12 @@
 """What the "Today" page shows, read in a fixed number of queries whatever the amount of data.
 
-Nudges and fading relationships (one query), circles and the owner's
-``ActivityStamp`` (one), birthdays (one), recent conversations and their people
-and the year's heat map (from the cache, or one or two queries each): all
-starting from the owner. What the lists show is read as rows into small
-dataclasses rather than model instances, and their links are built from one
-reversed URL each: on a page read this often, both cost more than the queries.
-"""
+Each request reads the owner's two stamps (one query): ``ActivityStamp``
+(conversations) and ``TodayStamp`` (people and nudges). Under them the page's
+parts are cached: the heat map and the recent list (see ``heatmap``), and the
+lists (nudges and fading in one query, circles, birthdays: ``load_lists``),
+each read again only after a write moved its stamp. What the lists show is
+read as rows into small dataclasses rather than model instances, and their
+links are built from one reversed URL each. Every query starts from the owner."""
 
 import datetime
 import zoneinfo

@@ -139,9 +139,10 @@ class TodayStamp(models.Model):
     The Today page's lists (nudges, fading, birthdays, circles) are cached under
     it. Database triggers move it (migration ``0007_today_stamp``), so every
     write counts whatever made it: a form, a queryset ``update()``, the engine's
-    own SQL, a merge, an import, the admin. On PostgreSQL they run at commit
-    (deferred), so the row is locked for an instant however long the writing
-    transaction; it still becomes visible with the writes it counts.
+    own SQL, a merge, an import, the admin. On PostgreSQL it moves at commit
+    (a deferred trigger), once per owner and transaction, so its row is locked
+    for an instant however long the writing transaction; it still becomes
+    visible with the writes it counts.
     """
 
     owner = models.OneToOneField(

@@ -122,5 +122,5 @@ def _today_stamp_at_once(request):
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS contacts_contact_today_stamp, interactions_nudge_today_stamp IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS interactions_todaystamp_pending_stamp IMMEDIATE")
     yield

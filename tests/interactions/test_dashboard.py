@@ -452,3 +452,32 @@ class TestListsCache:
         assert dashboard.stamps(owner.pk)[1] > 0
         owner.delete()  # deleting their people and nudges must not bring their stamp back
         assert dashboard.stamps(owner.pk) == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stamp_moves_at_commit_once_per_transaction():
+    """Outside a test's rolled-back transaction: the triggers run at commit and leave no notes behind."""
+    from django.db import connection, transaction
+
+    from tests.factories import UserFactory
+
+    owner, other = UserFactory(), UserFactory()
+    ana = ContactFactory(owner=owner)
+    before = dashboard.stamps(owner.pk)[1]
+    with transaction.atomic():
+        Contact.objects.filter(pk=ana.pk).update(display_name="Ana Souza")
+        ContactFactory(owner=owner)
+        NudgeFactory(owner=owner, contact=ana)
+        assert dashboard.stamps(owner.pk)[1] == before  # not yet: at commit
+    assert dashboard.stamps(owner.pk)[1] == before + 1
+    assert dashboard.stamps(other.pk)[1] == 0
+    with transaction.atomic():
+        Contact.objects.filter(pk=ana.pk).update(display_name="Ana Lima")
+        transaction.set_rollback(True)
+    assert dashboard.stamps(owner.pk)[1] == before + 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM interactions_todaystamp_pending")
+            assert cursor.fetchone()[0] == 0
+    owner.delete()
+    assert dashboard.stamps(owner.pk) == (0, 0)
