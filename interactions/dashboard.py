@@ -259,6 +259,7 @@ class Lists:
     birthdays_more: int
     circles: list[dict]
     fresh_until: datetime.datetime | None  # when someone leaves "talked to in 30 days"
+    key: str = ""  # what they are cached under, with fresh_until: the key of the HTML drawn from them
 
 
 def read_lists(user, today, now) -> Lists:
@@ -288,6 +289,8 @@ def load_lists(user, tz, today, now, version: int) -> Lists:
     found = cache.get(key)
     if found is None or (found.fresh_until is not None and now >= found.fresh_until):
         found = read_lists(user, today, now)
+        # Read again once someone left the window, the lists name a later moment (or none).
+        found.key = f"{key}:{found.fresh_until.timestamp() if found.fresh_until else ''}"
         cache.set(key, found, LISTS_SECONDS)
     return found
 
@@ -305,6 +308,7 @@ class Dashboard:
     headline: str = ""
     birthdays_more: int = 0
     recent_key: str = ""
+    lists_key: str = ""  # the birthdays, fading and circles as drawn: see load_lists
     contact_count: int = field(init=False)
     talked_30: int = field(init=False)
 
@@ -332,6 +336,7 @@ def build(user, now=None) -> Dashboard:
         # What the recent list shows: conversations (the ActivityStamp), people's names (the
         # TodayStamp), dates in the user's zone.
         recent_key=f"{user.pk}:{tz.key}:{version}:{today_version}",
+        lists_key=lists.key,
         circles=lists.circles,
         birthdays=lists.birthdays,
         birthdays_more=lists.birthdays_more,

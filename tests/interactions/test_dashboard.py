@@ -439,9 +439,12 @@ class TestListsCache:
         now = timezone.now()
         ana = ContactFactory(owner=owner)
         log(owner, ana, now - datetime.timedelta(days=29, hours=23))
-        assert dashboard.build(owner, now=now).talked_30 == 1
-        later = now + datetime.timedelta(hours=2)  # the same day, unless it is near midnight
-        assert dashboard.build(owner, now=later).talked_30 == 0
+        first = dashboard.build(owner, now=now)
+        assert first.talked_30 == 1
+        later = dashboard.build(owner, now=now + datetime.timedelta(hours=2))
+        assert later.talked_30 == 0
+        assert [c["last_30"] for c in later.circles if c["value"] == ana.circle] == [0]
+        assert later.lists_key != first.lists_key  # the circles' HTML is drawn again
 
     def test_the_stamp_is_the_owners_alone_and_a_user_can_be_deleted(self, owner, other):
         ContactFactory(owner=owner)
