@@ -133,6 +133,27 @@ class ActivityStamp(models.Model):
         return f"{self.owner_id}: {self.version}"
 
 
+class TodayStamp(models.Model):
+    """A number that moves whenever any of an owner's people or nudges is added, changed or deleted.
+
+    The Today page's lists (nudges, fading, birthdays, circles) are cached under
+    it. Database triggers move it (migration ``0007_today_stamp``), so every
+    write counts whatever made it: a form, a queryset ``update()``, the engine's
+    own SQL, a merge, an import, the admin. On PostgreSQL it moves at commit
+    (a deferred trigger), once per owner and transaction, so its row is locked
+    for an instant however long the writing transaction; it still becomes
+    visible with the writes it counts.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.owner_id}: {self.version}"
+
+
 class NudgeQuerySet(OwnedQuerySet):
     @staticmethod
     def active_on_q(today) -> Q:

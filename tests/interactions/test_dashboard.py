@@ -87,9 +87,28 @@ class TestFading:
         shown = NudgeFactory(owner=owner, reason="fading", level="info", priority=9, contact__display_name="Ana")
         extra = NudgeFactory(owner=owner, reason="fading", level="info", priority=1, contact__display_name="Ben")
         today = timezone.localdate()
-        nudges = dashboard.reach_out(owner, today)
-        assert nudges == [shown]
-        assert dashboard.fading(owner, today, shown=nudges) == [extra]
+        assert [n.pk for n in dashboard.reach_out(owner, today)] == [shown.pk]
+        nudges, fading = dashboard.reach_out_and_fading(owner, today)
+        assert [n.pk for n in nudges] == [shown.pk]
+        assert [(n.pk, n.contact.display_name, n.badge) for n in fading] == [(extra.pk, "Ben", "Fading")]
+
+    def test_each_part_keeps_its_order_and_limit(self, owner, other):
+        owner.nudge_cap = 2
+        owner.save()
+        priorities = [5, 9, 1, 7, 8, 3, 2, 6]
+        made = [
+            NudgeFactory(owner=owner, reason=["overdue", "fading"][i % 2], level="red", priority=p,
+                         contact__display_name=f"P{p}")
+            for i, p in enumerate(priorities)
+        ]
+        NudgeFactory(owner=other, reason="fading", priority=99)
+        NudgeFactory(owner=owner, reason="fading", priority=50, contact__archived=True)
+        nudges, fading = dashboard.reach_out_and_fading(owner, timezone.localdate(), limit=2)
+        assert [n.contact.display_name for n in nudges] == ["P9", "P8"]
+        assert [n.contact.display_name for n in fading] == ["P7", "P6"]  # P9 is already in "Reach out"
+        assert [n.badge for n in nudges] == ["Fading", "Overdue"] and nudges[0].pk == made[1].pk
+        assert nudges[0].done_url == f"/nudges/{made[1].pk}/done/"
+        assert nudges[0].contact.url == f"/contacts/{made[1].contact_id}/"
 
 
 def log(owner, contact, when, **fields):
@@ -287,13 +306,18 @@ class TestQueryCount:
     def test_the_dashboard_reads_the_same_number_of_queries(self, owner_client, owner, people,
                                                             django_assert_num_queries):
         self.fill(owner, people)
-        # Session and user, then: nudges, circles (with the people's version), the stamp,
-        # heat map counts, recent (and their people), birthdays, fading.
-        self.count(owner_client, django_assert_num_queries, 10)
-        # The heat map and the recent list come from the cache until something is written.
-        self.count(owner_client, django_assert_num_queries, 7)
+        # Session and user, the two stamps, then: nudges and fading, circles, birthdays,
+        # heat map counts, recent (and their people).
+        self.count(owner_client, django_assert_num_queries, 9)
+        # Everything else comes from the cache until something is written.
+        self.count(owner_client, django_assert_num_queries, 3)
         log(owner, Contact.objects.filter(owner=owner).first(), timezone.now())
-        self.count(owner_client, django_assert_num_queries, 10)
+        self.count(owner_client, django_assert_num_queries, 9)
+
+    def test_with_nobody(self, owner_client, django_assert_num_queries):
+        # No conversations: no people to fetch for the recent list.
+        self.count(owner_client, django_assert_num_queries, 8)
+        self.count(owner_client, django_assert_num_queries, 3)
 
 
 class TestBlankFormCache:
@@ -315,3 +339,148 @@ class TestBlankFormCache:
         assert response.status_code == 422
         html = response.content.decode()
         assert 'value="Nobody Known"' in html and "No contact is named" in html
+
+
+class TestListsCache:
+    """Nudges, fading, birthdays and circles are read once and kept until the owner's people or nudges change.
+
+    Each write path below moves the ``TodayStamp`` (database triggers): the
+    next page shows the change at once.
+    """
+
+    def page(self, client):
+        html = client.get("/").content.decode()
+        return html[html.index('id="reach-heading"'):html.index('id="year-heading"')]
+
+    def soon(self):
+        return timezone.localdate() + datetime.timedelta(days=1)
+
+    def person(self, owner, name, **fields):
+        soon = self.soon()
+        return ContactFactory(owner=owner, display_name=name, birthday_month=soon.month, birthday_day=soon.day,
+                              **fields)
+
+    def test_a_form_edit_shows_at_once(self, owner_client, owner):
+        ana = self.person(owner, "Ana Lima")
+        assert "Ana Lima" in self.page(owner_client)
+        ana.display_name = "Ana Souza"
+        ana.save()
+        html = self.page(owner_client)
+        assert "Ana Souza" in html and "Ana Lima" not in html
+
+    def test_a_queryset_update_shows_at_once(self, owner_client, owner):
+        self.person(owner, "Ana Lima", circle="inner")
+        assert "Ana Lima" in self.page(owner_client)
+        Contact.objects.filter(owner=owner).update(display_name="Ana Souza")  # no save(), no signal
+        assert "Ana Souza" in self.page(owner_client)
+
+    def test_bulk_archive_shows_at_once(self, owner_client, owner):
+        from contacts import bulk
+
+        ana = self.person(owner, "Ana Lima", circle="inner")
+        NudgeFactory(owner=owner, contact=ana)
+        html = self.page(owner_client)
+        assert html.count("Ana Lima") == 3 and "1 of your inner 1" in html  # nudge (link and form), birthday
+        bulk.archive(Contact.objects.filter(pk=ana.pk), owner=owner)
+        html = self.page(owner_client)
+        assert "Ana Lima" not in html and "1 of your inner 1" not in html
+
+    def test_merge_and_delete_show_at_once(self, owner_client, owner):
+        from contacts.merging import merge_contacts
+
+        ana, dup = self.person(owner, "Ana Lima"), self.person(owner, "Ana L.")
+        assert "Ana L." in self.page(owner_client)
+        merge_contacts(ana, [dup], owner=owner)
+        assert "Ana L." not in self.page(owner_client)
+        contact_services.delete_contact(ana)
+        assert "Ana Lima" not in self.page(owner_client)
+        ben = self.person(owner, "Ben Ito")
+        assert "Ben Ito" in self.page(owner_client)
+        Contact.objects.filter(pk=ben.pk).delete()  # the admin's stock delete
+        assert "Ben Ito" not in self.page(owner_client)
+
+    def test_an_import_shows_at_once(self, owner_client, owner):
+        from contacts.importing import import_file
+
+        assert "Carla Dias" not in self.page(owner_client)
+        soon = self.soon()
+        card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carla Dias\r\nBDAY:--{soon:%m%d}\r\nEND:VCARD\r\n"
+        import_file(owner, card.encode())
+        assert "Carla Dias" in self.page(owner_client)
+
+    def test_acting_on_a_nudge_and_the_engine_show_at_once(self, owner_client, owner):
+        from interactions import engine
+
+        nudge = NudgeFactory(owner=owner, contact__display_name="Ana Lima")
+        assert "Ana Lima" in self.page(owner_client)
+        services.act_on_nudge(nudge, "dismiss", today=timezone.localdate())
+        assert "Nobody is waiting on you today" in self.page(owner_client)
+        ben = ContactFactory(owner=owner, display_name="Ben Ito", circle="inner")
+        log(owner, ben, timezone.now() - datetime.timedelta(days=200))
+        log(owner, ben, timezone.now() - datetime.timedelta(days=100))
+        assert "Nobody is waiting on you today" in self.page(owner_client)
+        engine.recompute_users([owner.pk])
+        assert 'aria-label="Ben Ito"' in self.page(owner_client)
+
+    def test_each_user_and_cap_has_their_own(self, client, owner, other):
+        NudgeFactory(owner=owner, contact__display_name="Ana Lima", priority=2)
+        NudgeFactory(owner=owner, contact__display_name="Ben Ito", priority=1)
+        NudgeFactory(owner=other, contact__display_name="Zoe Quinn")
+        client.force_login(owner)
+        assert "Ben Ito" in self.page(client)
+        owner.nudge_cap = 1
+        owner.save()
+        assert "Ben Ito" not in self.page(client)
+        client.force_login(other)
+        html = self.page(client)
+        assert "Zoe Quinn" in html and "Ana Lima" not in html
+
+    def test_talked_to_in_30_days_moves_with_the_clock(self, owner):
+        now = timezone.now()
+        ana = ContactFactory(owner=owner)
+        log(owner, ana, now - datetime.timedelta(days=29, hours=23))
+        first = dashboard.build(owner, now=now)
+        assert first.talked_30 == 1
+        later = dashboard.build(owner, now=now + datetime.timedelta(hours=2))
+        assert later.talked_30 == 0
+        assert [c["last_30"] for c in later.circles if c["value"] == ana.circle] == [0]
+        assert later.lists_key != first.lists_key  # the circles' HTML is drawn again
+
+    def test_the_stamp_is_the_owners_alone_and_a_user_can_be_deleted(self, owner, other):
+        ContactFactory(owner=owner)
+        before = dashboard.stamps(other.pk)[1]
+        ContactFactory(owner=owner)
+        NudgeFactory(owner=owner)
+        assert dashboard.stamps(other.pk)[1] == before
+        assert dashboard.stamps(owner.pk)[1] > 0
+        owner.delete()  # deleting their people and nudges must not bring their stamp back
+        assert dashboard.stamps(owner.pk) == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stamp_moves_at_commit_once_per_transaction():
+    """Outside a test's rolled-back transaction: the triggers run at commit and leave no notes behind."""
+    from django.db import connection, transaction
+
+    from tests.factories import UserFactory
+
+    owner, other = UserFactory(), UserFactory()
+    ana = ContactFactory(owner=owner)
+    before = dashboard.stamps(owner.pk)[1]
+    with transaction.atomic():
+        Contact.objects.filter(pk=ana.pk).update(display_name="Ana Souza")
+        ContactFactory(owner=owner)
+        NudgeFactory(owner=owner, contact=ana)
+        assert dashboard.stamps(owner.pk)[1] == before  # not yet: at commit
+    assert dashboard.stamps(owner.pk)[1] == before + 1
+    assert dashboard.stamps(other.pk)[1] == 0
+    with transaction.atomic():
+        Contact.objects.filter(pk=ana.pk).update(display_name="Ana Lima")
+        transaction.set_rollback(True)
+    assert dashboard.stamps(owner.pk)[1] == before + 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM interactions_todaystamp_pending")
+            assert cursor.fetchone()[0] == 0
+    owner.delete()
+    assert dashboard.stamps(owner.pk) == (0, 0)
