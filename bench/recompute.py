@@ -15,7 +15,8 @@ For comparison it also times the same pass from the interactions (the
 
 After the timings, one more recompute runs with every query timed
 (``connection.execute_wrapper``) and prints where its time goes: the statements
-by kind, and the rest (Python: loading rows, scoring, building statements).
+by kind, and the rest (Python: loading rows, scoring, building statements, and
+the COPY of the scores, which does not pass through ``execute``).
 """
 
 import datetime
@@ -44,7 +45,7 @@ STATEMENT_KINDS = (
     ("conversations: windows, stale rows", ("interactions_interactioncontact",)),
     ("stored figures: read", ('FROM "interactions_contactactivity"',)),
     ("stored figures: write back", ("interactions_contactactivity",)),
-    ("contacts UPDATE + snapshots upsert", ("INSERT INTO contacts_scoresnapshot",)),
+    ("contacts UPDATE + snapshots upsert", ("engine_scores",)),
     ("nudges: delete, upsert", ("interactions_nudge",)),
     ("contacts: read", ('FROM "contacts_contact"',)),
 )
@@ -101,7 +102,7 @@ def run(runs: int):
     for kind, (seconds, count) in sorted(spent.items(), key=lambda item: -item[1][0]):
         print(f"  {kind:<36}{seconds:>8.3f} s {seconds / total:>5.0%}  ({count} statements)")
     rest = total - sum(seconds for seconds, _ in spent.values())
-    print(f"  {'Python (rows, scoring, building SQL)':<36}{rest:>8.3f} s {rest / total:>5.0%}")
+    print(f"  {'Python (rows, scoring, SQL, COPY)':<36}{rest:>8.3f} s {rest / total:>5.0%}")
     return [
         ("recompute one user's scores", measured, floor_time, 1.5),
         ("  the same from the interactions", from_scratch, floor_time, None),

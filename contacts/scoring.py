@@ -5,6 +5,7 @@ Everything here works on plain numbers gathered by the recompute service
 and the reasons for it are in the README ("How the depth score works").
 """
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -144,126 +145,278 @@ def describe_days(days: int) -> str:
     return "every year" if years <= 1 else f"every {years} years"
 
 
-def learned_gap_days(stats: ContactStats) -> tuple[float | None, int]:
+@dataclass(slots=True)
+class StatsColumns:
+    """The ContactStats of many contacts as of one moment: one list per field, a contact per position.
+
+    The nightly pass scores every contact of a batch of users with one call of
+    each function below, over these columns, rather than one call (and a
+    ContactStats) per contact; the functions taking a ContactStats are the same
+    formulas over columns of one.
+    """
+
+    as_of: datetime.datetime
+    count: list
+    first_at: list
+    last_at: list
+    weighted_recent: list
+    recent_count: list
+    recent_first_at: list
+    recent_last_at: list
+    outgoing: list
+    incoming: list
+    mutual: list
+    favours_asked: list
+    favours_given: list
+    last_asked_at: list
+    last_given_at: list
+    with_note: list
+    quality_sum: list
+    quality_count: list
+    known_since: list
+
+    @classmethod
+    def from_rows(cls, as_of: datetime.datetime, rows, known_since) -> "StatsColumns":
+        """Columns from rows of FIGURES (a None row: no interactions) and each contact's "met on"."""
+        rows = [NO_FIGURES if row is None else row for row in rows]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(FIGURES)
+        return cls(as_of, *columns, known_since=list(known_since))
+
+    @classmethod
+    def of(cls, stats: ContactStats) -> "StatsColumns":
+        return cls.from_rows(stats.as_of, [tuple(getattr(stats, name) for name in FIGURES)], [stats.known_since])
+
+
+# The fields of ContactStats between ``as_of`` and ``known_since``, and their values without interactions.
+FIGURES = tuple(f.name for f in dataclasses.fields(ContactStats))[1:-1]
+NO_FIGURES = tuple(getattr(ContactStats(datetime.datetime.min), name) for name in FIGURES)
+
+
+@dataclass(slots=True)
+class ScoreColumns:
+    total: list[int]
+    components: dict[str, list[float]]  # name → points, in WEIGHTS' order
+
+
+def learned_gaps(columns: StatsColumns) -> tuple[list[float | None], list[int]]:
     """The usual gap between two conversations, and how many conversations it is learned from.
 
     The recent window's span divided by its gaps (its mean gap) when it holds
     enough conversations; otherwise the whole history's. ``None`` with too
     little history to say.
     """
-    for count, first, last in (
-        (stats.recent_count, stats.recent_first_at, stats.recent_last_at),
-        (stats.count, stats.first_at, stats.last_at),
+    gaps, samples = [], []
+    least = LEARNED_MIN_CONVERSATIONS
+    for recent, recent_first, recent_last, count, first, last in zip(
+        columns.recent_count, columns.recent_first_at, columns.recent_last_at,
+        columns.count, columns.first_at, columns.last_at,
     ):
-        if count >= LEARNED_MIN_CONVERSATIONS and first is not None and last is not None:
-            span = (last - first).total_seconds() / 86400
-            return span / (count - 1), count
-    return None, 0
+        if recent >= least and recent_first is not None and recent_last is not None:
+            gaps.append((recent_last - recent_first).total_seconds() / 86400 / (recent - 1))
+            samples.append(recent)
+        elif count >= least and first is not None and last is not None:
+            gaps.append((last - first).total_seconds() / 86400 / (count - 1))
+            samples.append(count)
+        else:
+            gaps.append(None)
+            samples.append(0)
+    return gaps, samples
+
+
+def learned_gap_days(stats: ContactStats) -> tuple[float | None, int]:
+    """``learned_gaps`` of one contact."""
+    gaps, samples = learned_gaps(StatsColumns.of(stats))
+    return gaps[0], samples[0]
+
+
+def resolve_cadences(own_days, circle_days, gaps, samples) -> tuple[list, list[str], list[int]]:
+    """First match wins: the contact's own cadence, its circle's default, the learned one.
+
+    Columns of days, sources and samples (see Cadence), from the contacts' own
+    and circle cadences and their ``learned_gaps``.
+    """
+    days, sources, used = [], [], []
+    for own, circle, gap, sample in zip(own_days, circle_days, gaps, samples, strict=True):
+        if own:
+            days.append(own), sources.append("contact"), used.append(0)
+        elif circle:
+            days.append(circle), sources.append("circle"), used.append(0)
+        elif gap is not None:
+            days.append(int(min(LEARNED_MAX_DAYS, max(LEARNED_MIN_DAYS, round(gap)))))
+            sources.append("learned"), used.append(sample)
+        else:
+            days.append(None), sources.append("none"), used.append(0)
+    return days, sources, used
 
 
 def resolve_cadence(own_days: int | None, circle_days: int | None, stats: ContactStats) -> Cadence:
-    """First match wins: the contact's own cadence, its circle's default, the learned one."""
-    if own_days:
-        return Cadence(own_days, "contact")
-    if circle_days:
-        return Cadence(circle_days, "circle")
+    """``resolve_cadences`` of one contact."""
     gap, sample = learned_gap_days(stats)
-    if gap is not None:
-        days = int(min(LEARNED_MAX_DAYS, max(LEARNED_MIN_DAYS, round(gap))))
-        return Cadence(days, "learned", sample)
-    return Cadence(None, "none")
+    (days,), (source,), (used,) = resolve_cadences([own_days], [circle_days], [gap], [sample])
+    return Cadence(days, source, used)
 
 
-def _days(delta: datetime.timedelta) -> float:
-    return max(0.0, delta.total_seconds() / 86400)
-
-
-def recency(stats: ContactStats, cadence_days: int | None) -> float:
+def recencies(columns: StatsColumns, cadence_days) -> list[float]:
     """1 right after a conversation, halving with every cadence that passes in silence."""
-    if stats.last_at is None:
-        return 0.0
-    half_life = cadence_days or FALLBACK_CADENCE_DAYS
-    return 0.5 ** (_days(stats.as_of - stats.last_at) / half_life)
+    as_of = columns.as_of
+    return [
+        0.0 if last is None else 0.5 ** (max(0.0, (as_of - last).total_seconds() / 86400) / (days or FALLBACK_CADENCE_DAYS))
+        for last, days in zip(columns.last_at, cadence_days, strict=True)
+    ]
 
 
-def frequency(stats: ContactStats) -> float:
+def frequencies(columns: StatsColumns) -> list[float]:
     """Depth-weighted conversations in the last year, saturating."""
-    return 1 - math.exp(-max(0.0, stats.weighted_recent) / FREQUENCY_SCALE)
+    return [1 - math.exp(-max(0.0, weighted) / FREQUENCY_SCALE) for weighted in columns.weighted_recent]
 
 
-def reciprocity(stats: ContactStats) -> float:
+def reciprocities(columns: StatsColumns) -> list[float]:
     """Give and take: who starts conversations, and favours done vs asked.
 
     Half from the balance of who reaches out (mutual plans count for both;
     shrunk toward even by BALANCE_PRIOR), half from favours: 0.5 when even, up
     with every favour you did, down with every one you asked for.
     """
-    starts_me = stats.outgoing + stats.mutual / 2
-    starts_them = stats.incoming + stats.mutual / 2
-    balance = 1 - abs(starts_me - starts_them) / (starts_me + starts_them + BALANCE_PRIOR)
-    # A logistic curve, written with tanh so a lopsided history cannot overflow exp().
-    favours = 0.5 * (1 + math.tanh(0.35 * (stats.favours_given - stats.favours_asked)))
-    return (balance + favours) / 2
+    values = []
+    for outgoing, incoming, mutual, given, asked in zip(
+        columns.outgoing, columns.incoming, columns.mutual, columns.favours_given, columns.favours_asked
+    ):
+        starts_me = outgoing + mutual / 2
+        starts_them = incoming + mutual / 2
+        balance = 1 - abs(starts_me - starts_them) / (starts_me + starts_them + BALANCE_PRIOR)
+        # A logistic curve, written with tanh so a lopsided history cannot overflow exp().
+        favours = 0.5 * (1 + math.tanh(0.35 * (given - asked)))
+        values.append((balance + favours) / 2)
+    return values
+
+
+def durations(columns: StatsColumns) -> list[float]:
+    """How long you have known them, saturating after a few years."""
+    today = columns.as_of.date()
+    values = []
+    for known_since, first in zip(columns.known_since, columns.first_at, strict=True):
+        start = first.date() if first is not None else None
+        if known_since is not None and (start is None or known_since < start):
+            start = known_since
+        if start is None:
+            values.append(0.0)
+        else:
+            years = max(0, (today - start).days) / 365.25
+            values.append(1 - math.exp(-years / DURATION_SCALE_YEARS))
+    return values
+
+
+def richnesses(columns: StatsColumns) -> list[float]:
+    """Conversations worth writing down, and how good they were (quality 1–5)."""
+    return [
+        0.0 if count == 0 else 0.5 * (noted / count) + 0.5 * ((total / rated - 1) / 4 if rated else 0.5)
+        for count, noted, total, rated in zip(columns.count, columns.with_note, columns.quality_sum,
+                                              columns.quality_count)
+    ]
+
+
+def _points(weight: int, values) -> list[float]:
+    """``round(weight × value, 1)`` with the value clamped to [0, 1], for each value."""
+    points = []
+    for value in values:
+        exact = weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value)
+        # round(x, 1) rounds the exact decimal value of x, which is slow. x × 10
+        # is within 1e-13 of it here (x ≤ 100), so away from a tie between two
+        # tenths its nearest integer is the same, and n / 10 the same float.
+        tenths = exact * 10
+        n = round(tenths)
+        points.append(n / 10 if n and abs(tenths - n) < 0.4999999 else round(exact, 1))
+    return points
+
+
+def depth_scores(columns: StatsColumns, cadence_days) -> ScoreColumns:
+    """The 0–100 depth of each relationship, with the points each component gave."""
+    reciprocity_values = [
+        value if count else 0.0 for value, count in zip(reciprocities(columns), columns.count, strict=True)
+    ]
+    components = {
+        "recency": _points(WEIGHTS["recency"], recencies(columns, cadence_days)),
+        "frequency": _points(WEIGHTS["frequency"], frequencies(columns)),
+        "reciprocity": _points(WEIGHTS["reciprocity"], reciprocity_values),
+        "duration": _points(WEIGHTS["duration"], durations(columns)),
+        "richness": _points(WEIGHTS["richness"], richnesses(columns)),
+    }
+    assert tuple(components) == tuple(WEIGHTS)
+    totals = [min(100, max(0, round(sum(points)))) for points in zip(*components.values())]
+    return ScoreColumns(totals, components)
+
+
+def recency(stats: ContactStats, cadence_days: int | None) -> float:
+    return recencies(StatsColumns.of(stats), [cadence_days])[0]
+
+
+def frequency(stats: ContactStats) -> float:
+    return frequencies(StatsColumns.of(stats))[0]
+
+
+def reciprocity(stats: ContactStats) -> float:
+    return reciprocities(StatsColumns.of(stats))[0]
 
 
 def duration(stats: ContactStats) -> float:
-    """How long you have known them, saturating after a few years."""
-    starts = [d for d in (stats.known_since, stats.first_at.date() if stats.first_at else None) if d]
-    if not starts:
-        return 0.0
-    years = max(0, (stats.as_of.date() - min(starts)).days) / 365.25
-    return 1 - math.exp(-years / DURATION_SCALE_YEARS)
+    return durations(StatsColumns.of(stats))[0]
 
 
 def richness(stats: ContactStats) -> float:
-    """Conversations worth writing down, and how good they were (quality 1–5)."""
-    if stats.count == 0:
-        return 0.0
-    noted = stats.with_note / stats.count
-    quality = (stats.quality_sum / stats.quality_count - 1) / 4 if stats.quality_count else 0.5
-    return 0.5 * noted + 0.5 * quality
+    return richnesses(StatsColumns.of(stats))[0]
 
 
 def depth_score(stats: ContactStats, cadence_days: int | None) -> Score:
-    """The 0–100 depth of a relationship, with the points each component gave."""
-    parts = (
-        recency(stats, cadence_days),
-        frequency(stats),
-        reciprocity(stats) if stats.count else 0.0,
-        duration(stats),
-        richness(stats),
-    )
-    components = {
-        name: round(weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value), 1)
-        for (name, weight), value in zip(WEIGHTS.items(), parts, strict=True)
-    }
-    total = round(sum(components.values()))
-    return Score(total=min(100, max(0, total)), components=components)
+    """``depth_scores`` of one contact."""
+    scores = depth_scores(StatsColumns.of(stats), [cadence_days])
+    return Score(total=scores.total[0], components={name: points[0] for name, points in scores.components.items()})
+
+
+def local_dates(moments, time_zones) -> list[datetime.date | None]:
+    """Each moment's date in its time zone (a column of moments, of zones)."""
+    return [None if m is None else m.astimezone(tz).date() for m, tz in zip(moments, time_zones, strict=True)]
+
+
+def next_due_dates(last_days, since, cadence_days) -> list[datetime.date | None]:
+    """The day a conversation is due: a cadence after the (local) day of the last one, or after ``since``."""
+    steps = {days: datetime.timedelta(days=days) for days in set(cadence_days) if days is not None}
+    return [
+        None if days is None else (since_day if last is None else last) + steps[days]
+        for last, since_day, days in zip(last_days, since, cadence_days, strict=True)
+    ]
 
 
 def next_due_on(last_at: datetime.datetime | None, since: datetime.date | None, cadence_days: int | None, tz):
     """The day a conversation is due: a cadence after the last one (or after ``since``)."""
-    if cadence_days is None:
-        return None
-    start = last_at.astimezone(tz).date() if last_at else since
-    return start + datetime.timedelta(days=cadence_days)
+    return next_due_dates(local_dates([last_at], [tz]), [since], [cadence_days])[0]
+
+
+def overdue_levels(todays, due_days, cadence_days) -> list[str | None]:
+    """``"yellow"`` once the ideal gap has passed, ``"red"`` at 1.5× it; else ``None``."""
+    return [
+        None if due is None or days is None or today < due
+        else "red" if (today - due).days >= (OVERDUE_RED - 1) * days else "yellow"
+        for today, due, days in zip(todays, due_days, cadence_days, strict=True)
+    ]
 
 
 def overdue_level(today: datetime.date, due_on: datetime.date | None, cadence_days: int | None) -> str | None:
-    """``"yellow"`` once the ideal gap has passed, ``"red"`` at 1.5× it; else ``None``."""
-    if due_on is None or cadence_days is None or today < due_on:
-        return None
-    late = (today - due_on).days
-    return "red" if late >= (OVERDUE_RED - 1) * cadence_days else "yellow"
+    """``overdue_levels`` of one contact."""
+    return overdue_levels([today], [due_on], [cadence_days])[0]
+
+
+def fadings(todays, last_days, gaps) -> list[bool]:
+    """Silence longer than FADING_FACTOR × the usual gap (``learned_gaps``), from the local day of the last one."""
+    return [
+        gap is not None and last is not None and (today - last).days > FADING_FACTOR * max(gap, 1)
+        for today, last, gap in zip(todays, last_days, gaps, strict=True)
+    ]
 
 
 def is_fading(stats: ContactStats, today: datetime.date, tz) -> tuple[bool, float | None]:
     """Silence longer than FADING_FACTOR × the usual gap, learned from history."""
     gap, _ = learned_gap_days(stats)
-    if gap is None or stats.last_at is None:
-        return False, gap
-    silence = (today - stats.last_at.astimezone(tz).date()).days
-    return silence > FADING_FACTOR * max(gap, 1), gap
+    return fadings([today], local_dates([stats.last_at], [tz]), [gap])[0], gap
 
 
 def next_yearly(month: int, day: int, today: datetime.date) -> datetime.date:

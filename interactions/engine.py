@@ -5,14 +5,16 @@ contacts and interactions they have: their contacts; what their interactions
 add up to (``activity``: for the present, the stored row of each contact, with
 the few stale rows recomputed; for a past moment, one GROUP BY over the
 interactions up to then); the favours of the few contacts who may owe a
-favour, their important dates; then one statement for the contacts with their
-snapshots and one for the nudges (``engine_writes``). The scoring itself is
-pure Python (``contacts.scoring``). Running a pass twice leaves the same
-state: contact fields are overwritten, nudges are unique on (contact, reason,
-due date) and snapshots on (contact, week).
+favour, their important dates; then the contacts with their snapshots and the
+nudges (``engine_writes``). The scoring itself is pure Python
+(``contacts.scoring``), one call per formula for the whole batch: the contacts
+travel as columns, and only those with a nudge become a dict. Running a pass
+twice leaves the same state: contact fields are overwritten, nudges are unique
+on (contact, reason, due date) and snapshots on (contact, week).
 """
 
 import datetime
+import functools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -70,12 +72,6 @@ def _asks_since_last_favour(aggregates, as_of):
     return {cid: (n, aggregates[cid][last_asked]) for cid, n in asks.items()}
 
 
-def _stats(contact, figures, as_of) -> scoring.ContactStats:
-    if figures is None:
-        return scoring.ContactStats(as_of, known_since=contact["met_on"])
-    return scoring.ContactStats(as_of, *figures, known_since=contact["met_on"])
-
-
 def _first_name(contact) -> str:
     return contact["nickname"] or contact["given_name"] or contact["display_name"]
 
@@ -111,10 +107,10 @@ class _Nudges:
         )
 
 
-def _yearly_nudges(nudges, contact, depth, today, lead, dates):
+def _yearly_nudges(nudges, contact, depth, today, lead, dates, next_yearly):
     weight = 0.3 + depth / 100
     if contact["birthday_month"] and contact["birthday_day"]:
-        day = scoring.next_yearly(contact["birthday_month"], contact["birthday_day"], today)
+        day = next_yearly(contact["birthday_month"], contact["birthday_day"], today)
         ahead = (day - today).days
         if ahead <= lead:
             turns = f" (turns {day.year - contact['birthday_year']})" if contact["birthday_year"] else ""
@@ -123,7 +119,7 @@ def _yearly_nudges(nudges, contact, depth, today, lead, dates):
                 f"Birthday {_days_phrase(ahead)}{turns}", weight * (3 - 2 * ahead / max(lead, 1)),
             )
     for date in dates:
-        day = scoring.next_yearly(date["month"], date["day"], today)
+        day = next_yearly(date["month"], date["day"], today)
         ahead = (day - today).days
         if ahead <= lead:
             nudges.add(
@@ -133,40 +129,38 @@ def _yearly_nudges(nudges, contact, depth, today, lead, dates):
             )
 
 
-def _contact_nudges(nudges, contact, stats, cadence, due, depth, today, tz, circle_label, asks):
+def _contact_nudges(nudges, contact, facts, depth, today, tz, circle_label, asks):
+    """The overdue or fading nudge and the give-and-take one; ``facts`` is what the scoring found."""
+    cadence, due, last_day, fading, gap, level, favours_given = facts
     name = _first_name(contact)
     weight = 0.3 + depth / 100
-    fading, gap = scoring.is_fading(stats, today, tz)
     if fading:
-        silent = (today - stats.last_at.astimezone(tz).date()).days
-        due = stats.last_at.astimezone(tz).date() + datetime.timedelta(days=round(scoring.FADING_FACTOR * gap))
+        silent = (today - last_day).days
+        due = last_day + datetime.timedelta(days=round(scoring.FADING_FACTOR * gap))
         nudges.add(
             contact, Nudge.Reason.FADING, due, due,
             f"Silent for {_silence(silent)}; you used to talk {scoring.describe_days(max(1, round(gap)))}. "
             "Reconnect, or let go?",
             weight * 0.8,
         )
-    else:
-        level = scoring.overdue_level(today, due, cadence.days)
-        if level:
-            if stats.last_at:
-                since = (today - stats.last_at.astimezone(tz).date()).days
-                said = f"Last talked {_silence(since)} ago"
-            else:
-                said = "No conversation logged yet"
-            late = (today - due).days
-            nudges.add(
-                contact, Nudge.Reason.OVERDUE, due, due, f"{said}; {cadence.explain(circle_label)}",
-                # Lateness counts, but only up to 3× the cadence: a friend lost
-                # for years must not push a close one a week late off the list.
-                weight * (1 + min(2.0, late / cadence.days)),
-                level=Nudge.Level.RED if level == "red" else Nudge.Level.YELLOW,
-            )
+    elif level:
+        if last_day is not None:
+            said = f"Last talked {_silence((today - last_day).days)} ago"
+        else:
+            said = "No conversation logged yet"
+        late = (today - due).days
+        nudges.add(
+            contact, Nudge.Reason.OVERDUE, due, due, f"{said}; {cadence.explain(circle_label)}",
+            # Lateness counts, but only up to 3× the cadence: a friend lost
+            # for years must not push a close one a week late off the list.
+            weight * (1 + min(2.0, late / cadence.days)),
+            level=Nudge.Level.RED if level == "red" else Nudge.Level.YELLOW,
+        )
     count, last_ask = asks
     if count >= GIVE_AND_TAKE_ASKS:
         # Keyed on the latest ask: one nudge per run of asks, not one a day.
         due = last_ask.astimezone(tz).date()
-        since = "since you last offered anything in return" if stats.favours_given else "with nothing in return yet"
+        since = "since you last offered anything in return" if favours_given else "with nothing in return yet"
         nudges.add(
             contact, Nudge.Reason.GIVE_AND_TAKE, due, due,
             f"You asked {name} for help {count} times {since}", weight * 1.1,
@@ -196,8 +190,9 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     contacts = Contact.objects.filter(owner_id__in=owner_ids, archived=False)
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)
-    contacts = list(contacts.values(*CONTACT_FIELDS))
-    ids = [c["id"] for c in contacts]
+    rows = activity.fetch(contacts.order_by().values_list(*CONTACT_FIELDS))
+    column = dict(zip(CONTACT_FIELDS, zip(*rows, strict=True) if rows else [()] * len(CONTACT_FIELDS), strict=True))
+    ids, owners = column["id"], column["owner_id"]
     if stored:
         aggregates, asks, stale = activity.stored_as_of(owner_ids, as_of, ids, whole_users=contact_ids is None)
         if nudges and stale:
@@ -205,43 +200,78 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     else:
         aggregates = activity.as_of(owner_ids, as_of, ids if contact_ids is not None else None)
         asks = _asks_since_last_favour(aggregates, as_of) if nudges else {}
-    # By owner, not by a list of thousands of ids, when the whole of each user is recomputed.
-    scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
-    dates = defaultdict(list)
-    if nudges:
-        for row in ImportantDate.objects.filter(contact__archived=False, **scope).values(
-            "id", "contact_id", "label", "month", "day"
-        ):
-            dates[row["contact_id"]].append(row)
-    circle_labels = dict(Contact._meta.get_field("circle").choices)
+
+    # Scored by column: one call of each formula for every contact of the batch.
+    stats = scoring.StatsColumns.from_rows(as_of, [aggregates.get(cid) for cid in ids], column["met_on"])
+    gaps, samples = scoring.learned_gaps(stats)
+    circle_days = [cadences[owner].get(circle) for owner, circle in zip(owners, column["circle"], strict=True)]
+    days, sources, used = scoring.resolve_cadences(column["cadence_days"], circle_days, gaps, samples)
+    scores = scoring.depth_scores(stats, days)
+    zones = [tz_of[owner] for owner in owners]
+    last_days = scoring.local_dates(stats.last_at, zones)
+    since = [
+        None if last is not None else created.astimezone(tz).date()
+        for last, created, tz in zip(stats.last_at, column["created_at"], zones, strict=True)
+    ]
+    due = scoring.next_due_dates(last_days, since, days)
+    week = week_of(as_of.date())
+    updates = engine_writes.ScoreRows(ids, scores, days, sources, used, due, stats.last_at)
 
     wanted = _Nudges()
-    updates = []
-    week = week_of(as_of.date())
-    today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
-    for contact in contacts:
-        owner, tz, today = contact["owner_id"], tz_of[contact["owner_id"]], today_of[contact["owner_id"]]
-        stats = _stats(contact, aggregates.get(contact["id"]), as_of)
-        cadence = scoring.resolve_cadence(contact["cadence_days"], cadences[owner].get(contact["circle"]), stats)
-        score = scoring.depth_score(stats, cadence.days)
-        since = None if stats.last_at else contact["created_at"].astimezone(tz).date()
-        due = scoring.next_due_on(stats.last_at, since, cadence.days, tz)
-        updates.append(
-            (contact["id"], score.total, score.components, cadence.days, cadence.source, cadence.sample, due,
-             stats.last_at)
-        )
-        if nudges:
-            label = circle_labels[contact["circle"]]
-            _contact_nudges(
-                wanted, contact, stats, cadence, due, score.total, today, tz, label, asks.get(contact["id"], (0, None))
-            )
-            _yearly_nudges(wanted, contact, score.total, today, user_of[owner].birthday_lead_days, dates[contact["id"]])
+    if nudges:
+        scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
+        scored = (scores.total, days, sources, used, due, last_days, gaps, stats.favours_given)
+        _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored)
 
     with transaction.atomic():
         engine_writes.scores(updates, scored_at=as_of, week=week, contacts=write)
         if nudges:
             engine_writes.nudges(wanted.rows, owner_ids=owner_ids, contact_ids=ids if contact_ids is not None else None)
-    return Summary(users=len(users), contacts=len(contacts), nudges=len(wanted.rows))
+    return Summary(users=len(users), contacts=len(ids), nudges=len(wanted.rows))
+
+
+def _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored) -> None:
+    """The nudges of the contacts in ``rows`` (CONTACT_FIELDS; ``column``: the same by field name).
+
+    ``scored`` holds what their scoring found, by column: depth, cadence days,
+    source and sample, due date, local day of the last conversation, learned
+    gap, favours given. Who is fading, due or near a yearly date is found by
+    column; only the contacts with a nudge become a dict and a message.
+    """
+    depths, days, sources, used, due, last_days, gaps, given = scored
+    dates = defaultdict(list)
+    # By owner, not by a list of thousands of ids, when the whole of each user is recomputed.
+    for row in ImportantDate.objects.filter(contact__archived=False, **scope).values(
+        "id", "contact_id", "label", "month", "day"
+    ):
+        dates[row["contact_id"]].append(row)
+    owners = column["owner_id"]
+    today_of = {pk: as_of.astimezone(tz).date() for pk, tz in tz_of.items()}
+    lead_of = {pk: user.birthday_lead_days for pk, user in user_of.items()}
+    todays = [today_of[owner] for owner in owners]
+    fading = scoring.fadings(todays, last_days, gaps)
+    levels = scoring.overdue_levels(todays, due, days)
+    next_yearly = functools.cache(scoring.next_yearly)  # a few hundred distinct days at most
+    owed = {cid for cid, (count, _) in asks.items() if count >= GIVE_AND_TAKE_ASKS}
+    picked = [
+        i
+        for i, (cid, owner, fades, level, month, day) in enumerate(
+            zip(column["id"], owners, fading, levels, column["birthday_month"], column["birthday_day"], strict=True)
+        )
+        if fades or level or cid in owed or cid in dates
+        or (month and day and (next_yearly(month, day, today_of[owner]) - today_of[owner]).days <= lead_of[owner])
+    ]
+    circle_labels = dict(Contact._meta.get_field("circle").choices)
+    for i in picked:
+        contact = dict(zip(CONTACT_FIELDS, rows[i], strict=True))
+        owner, cid, today = contact["owner_id"], contact["id"], todays[i]
+        ask = asks.get(cid, (0, None))
+        if fading[i] or levels[i] or ask[0] >= GIVE_AND_TAKE_ASKS:
+            facts = (scoring.Cadence(days[i], sources[i], used[i]), due[i], last_days[i], fading[i], gaps[i], levels[i],
+                     given[i])
+            _contact_nudges(wanted, contact, facts, depths[i], today, tz_of[owner], circle_labels[contact["circle"]],
+                            ask)
+        _yearly_nudges(wanted, contact, depths[i], today, lead_of[owner], dates.get(cid, ()), next_yearly)
 
 
 def recompute_users(user_ids, *, as_of=None, contact_ids=None) -> Summary:

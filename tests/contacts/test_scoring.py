@@ -52,7 +52,7 @@ def _between(draw, low: datetime.datetime, high: datetime.datetime) -> datetime.
 
 
 @st.composite
-def contact_stats(draw, max_count: int = 5000, min_count: int = 0) -> ContactStats:
+def contact_stats(draw, max_count: int = 5000, min_count: int = 0, moments=as_of_datetimes) -> ContactStats:
     """ContactStats as the engine's aggregate could produce them.
 
     first_at ≤ recent_first_at ≤ recent_last_at ≤ last_at ≤ as_of; the recent
@@ -61,7 +61,7 @@ def contact_stats(draw, max_count: int = 5000, min_count: int = 0) -> ContactSta
     quality in 1–5 at most); weighted_recent is between 0.25 and 1 per recent
     conversation (the range of CHANNEL_DEPTH).
     """
-    as_of = draw(as_of_datetimes)
+    as_of = draw(moments)
     known_since = draw(
         st.none() | st.dates(min_value=as_of.date() - datetime.timedelta(days=60 * 365), max_value=as_of.date())
     )
@@ -613,3 +613,82 @@ def test_next_due_on_is_a_cadence_after_the_local_day(last_at, tz, cadence_days)
     due = next_due_on(last_at, datetime.date(1999, 1, 1), cadence_days, tz)
     assert due == last_at.astimezone(tz).date() + datetime.timedelta(days=cadence_days)
     assert abs((due - last_at.date()).days - cadence_days) <= 1
+
+
+# --- scoring by column ---------------------------------------------------------
+
+# Contacts scored together, as the nightly pass does: one moment, each with its
+# own cadence and circle cadence; None for a contact without any interaction.
+batches = as_of_datetimes.flatmap(
+    lambda moment: st.lists(
+        st.tuples(st.none() | contact_stats(max_count=400, moments=st.just(moment)), cadences, cadences,
+                  st.sampled_from(TIMEZONES)),
+        min_size=1,
+        max_size=25,
+    ).map(lambda people: (moment, people))
+)
+
+
+@THOROUGH
+@given(batches, st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2040, 1, 1)))
+def test_a_batch_scores_each_contact_as_scoring_it_alone_does(batch, today):
+    as_of, people = batch
+    alone = [stats or ContactStats(as_of=as_of) for stats, *_ in people]
+    columns = scoring.StatsColumns.from_rows(
+        as_of,
+        [None if stats is None else tuple(getattr(stats, name) for name in scoring.FIGURES) for stats, *_ in people],
+        [stats.known_since if stats else None for stats, *_ in people],
+    )
+    gaps, samples = scoring.learned_gaps(columns)
+    days, sources, used = scoring.resolve_cadences([p[1] for p in people], [p[2] for p in people], gaps, samples)
+    scores = scoring.depth_scores(columns, days)
+    zones = [p[3] for p in people]
+    last_days = scoring.local_dates(columns.last_at, zones)
+    due = scoring.next_due_dates(last_days, [today] * len(people), days)
+    levels = scoring.overdue_levels([today] * len(people), due, days)
+    fading = scoring.fadings([today] * len(people), last_days, gaps)
+    for i, (stats, (_, own, circle, tz)) in enumerate(zip(alone, people, strict=True)):
+        cadence = resolve_cadence(own, circle, stats)
+        assert (days[i], sources[i], used[i]) == (cadence.days, cadence.source, cadence.sample)
+        assert (gaps[i], samples[i]) == learned_gap_days(stats)
+        score = depth_score(stats, cadence.days)
+        assert scores.total[i] == score.total
+        assert {name: points[i] for name, points in scores.components.items()} == score.components
+        assert due[i] == next_due_on(stats.last_at, today, cadence.days, tz)
+        assert levels[i] == overdue_level(today, due[i], cadence.days)
+        assert (fading[i], gaps[i]) == is_fading(stats, today, tz)
+
+
+def test_one_contact_is_scored_by_the_same_formula_as_a_batch():
+    friend = close_friend()
+    columns = scoring.StatsColumns.of(friend)
+    assert list(columns.count) == [friend.count] and list(columns.known_since) == [friend.known_since]
+    scores = scoring.depth_scores(columns, [7])
+    assert depth_score(friend, 7) == scoring.Score(
+        scores.total[0], {name: points[0] for name, points in scores.components.items()}
+    )
+    # Written out, the close friend's points: two days into a weekly rhythm, and so on.
+    assert depth_score(friend, 7).components == {
+        "recency": round(50 * 0.5 ** (2 / 7), 1),
+        "frequency": round(20 * (1 - math.exp(-52 / 12)), 1),
+        "reciprocity": 7.5,
+        "duration": round(5 * (1 - math.exp(-((5 * 365) / 365.25) / 3)), 1),
+        "richness": round(15 * (0.5 * 200 / 260 + 0.5 * (4 - 1) / 4), 1),
+    }
+
+
+@THOROUGH
+@given(st.sampled_from(list(WEIGHTS.values())), st.lists(st.floats(-0.5, 1.5) | st.sampled_from([0.0, -0.0, 1.0]),
+                                                         max_size=50))
+def test_points_are_the_clamped_value_rounded_to_a_tenth(weight, values):
+    expected = [round(weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value), 1) for value in values]
+    points = scoring._points(weight, values)
+    assert points == expected
+    assert [math.copysign(1, p) for p in points] == [math.copysign(1, e) for e in expected]
+
+
+@pytest.mark.parametrize("value", [0.0125, 0.0375, 0.0625, 0.04500000000000001, 0.0449999999999999, 0.15, 0.25])
+def test_points_round_ties_as_round_does(value):
+    # 0.0125 × 20 is 0.25 and rounds to 0.2; 0.0375 × 20 is 0.75 and rounds to 0.8 (half to even, on the exact value).
+    assert scoring._points(20, [value]) == [round(20 * value, 1)]
+    assert scoring._points(50, [value]) == [round(50 * value, 1)]

@@ -1,13 +1,19 @@
 """The engine end to end on the database: cadence rules, nudges and their states."""
 
 import datetime
+import io
+import zoneinfo
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import CircleCadence, Contact, ImportantDate, ScoreSnapshot
-from interactions import engine, services
+from accounts.models import User
+from contacts import scoring
+from contacts.management.commands.seed_demo import DEMO_EMAIL
+from contacts.models import Circle, CircleCadence, Contact, ImportantDate, ScoreSnapshot
+from interactions import activity, engine, services
 from interactions.models import Nudge
 from tests.factories import ContactFactory
 
@@ -295,6 +301,33 @@ class TestSetBased:
         assert len(scores) == weeks
         # Silence after the first conversation: the score fades week by week.
         assert scores[0] > scores[-2]
+
+
+    def test_every_stored_figure_is_what_the_one_contact_functions_give(self):
+        """The pass scores by column; each contact's stored figures are still those of the formulas for one."""
+        call_command("seed_demo", contacts=60, interactions=2500, seed=7, history_weeks=0, stdout=io.StringIO())
+        owner = User.objects.get(email=DEMO_EMAIL)
+        CircleCadence.objects.create(owner=owner, circle=Circle.FRIENDS, cadence_days=45)
+        moment = timezone.now()
+        recompute(owner, as_of=moment)
+        figures = activity.as_of([owner.pk], moment)
+        cadences = Circle.default_cadences() | {Circle.FRIENDS: 45}
+        tz = zoneinfo.ZoneInfo(owner.time_zone)
+        contacts = Contact.objects.filter(owner=owner, archived=False)
+        assert len(contacts) > 50 and len(figures) > 40
+        for contact in contacts:
+            stats = scoring.ContactStats(moment, *figures.get(contact.pk, scoring.NO_FIGURES),
+                                         known_since=contact.met_on)
+            cadence = scoring.resolve_cadence(contact.cadence_days, cadences[contact.circle], stats)
+            score = scoring.depth_score(stats, cadence.days)
+            since = None if stats.last_at else contact.created_at.astimezone(tz).date()
+            assert (contact.depth_score, contact.depth_components) == (score.total, score.components)
+            assert (contact.effective_cadence_days, contact.cadence_source, contact.cadence_sample) == (
+                cadence.days, cadence.source, cadence.sample
+            )
+            assert contact.next_due_on == scoring.next_due_on(stats.last_at, since, cadence.days, tz)
+            assert contact.last_interaction_at == stats.last_at
+            assert contact.score_history.get(week=engine.week_of(moment.date())).score == score.total
 
 
 def _count_queries(owner):
