@@ -131,14 +131,22 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
                 """,
                 [scored_at],
             )
+        # Only the snapshots that are missing or differ reach the upsert: one
+        # that conflicts is locked (its row written) even when its WHERE leaves
+        # it as it is, and most of the week's snapshots keep their score from
+        # one night to the next. Read in the same statement, so one deleted
+        # meanwhile is inserted again; ON CONFLICT covers one inserted meanwhile.
+        snapshots = ScoreSnapshot._meta.db_table
         cursor.execute(
             f"""
-            INSERT INTO {ScoreSnapshot._meta.db_table} AS s (contact_id, week, score)
-            SELECT id, %s, score FROM {SCORES_TABLE}
+            INSERT INTO {snapshots} AS s (contact_id, week, score)
+            SELECT v.id, %(week)s, v.score FROM {SCORES_TABLE} AS v
+            LEFT JOIN {snapshots} AS old ON old.contact_id = v.id AND old.week = %(week)s
+            WHERE old.score IS DISTINCT FROM v.score
             ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
             WHERE s.score <> EXCLUDED.score
             """,
-            [week],
+            {"week": week},
         )
         cursor.execute(f"DROP TABLE {SCORES_TABLE}")
 
