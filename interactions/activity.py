@@ -32,6 +32,8 @@ from .models import ActivityStamp, ContactActivity, Interaction, InteractionCont
 # that ``ContactStats(as_of, *figures)`` builds one at the least cost.
 FIGURES = tuple(f.name for f in dataclasses.fields(scoring.ContactStats))[1:-1]
 AT = {name: i for i, name in enumerate(FIGURES)}  # where each figure sits in a row
+# A contact's stored row as the engine reads it with the contact: its window, its asks, then FIGURES.
+STORED = ("window_since", "asks_since_given", *FIGURES)
 COUNT, LAST_AT, LAST_ASKED_AT = AT["count"], AT["last_at"], AT["last_asked_at"]
 WEIGHTED, RECENT_COUNT, RECENT_FIRST_AT, RECENT_LAST_AT = (
     AT["weighted_recent"],
@@ -155,32 +157,25 @@ def fetch(rows):
         return cursor.fetchall()
 
 
-def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
+def stored_as_of(owner_ids, moment, contact_ids, stored):
     """The same figures as ``as_of(owner_ids, moment, contact_ids)``, from the stored rows.
 
-    ``whole_users`` says that ``contact_ids`` are all of the users' contacts
-    being scored, so the rows are read by owner rather than by a long id list.
-    Rows whose window moved on lose the conversations that left it
-    (``_slide``); rows that are missing or stale are computed from the
+    ``stored`` holds, for each of ``contact_ids`` in the same order, its
+    stored row as read with the contact (STORED: ``window_since`` is None
+    where it has none). Rows whose window moved on lose the conversations that
+    left it (``_slide``); rows that are missing or stale are computed from the
     interactions. Both are written back.
 
     Returns the figures, the favours asked since the last one given with the
     latest ask, and the contacts that were computed from the interactions.
     """
-    rows = ContactActivity.objects.all()
-    rows = rows.filter(contact__owner_id__in=owner_ids) if whole_users else rows.filter(contact_id__in=contact_ids)
-    wanted = set(contact_ids)
-    figures, asks, moved, done = {}, {}, {}, set()
+    figures, asks, moved, stale = {}, {}, {}, []
     since = window_start(moment)
-    for cid, window_since, asked, *row in fetch(
-        rows.values_list("contact_id", "window_since", "asks_since_given", *FIGURES)
-    ):
-        if cid not in wanted:
-            continue
-        kind = state(row, moment, window_since, since)
+    for cid, (window_since, asked, *row) in zip(contact_ids, stored, strict=True):
+        kind = "stale" if window_since is None else state(row, moment, window_since, since)
         if kind == "stale":
+            stale.append(cid)
             continue
-        done.add(cid)
         if asked:
             asks[cid] = (asked, row[LAST_ASKED_AT])
         if kind == "moved":
@@ -191,8 +186,8 @@ def stored_as_of(owner_ids, moment, contact_ids, *, whole_users: bool):
     for cid, row in _slide(owner_ids, moved, since).items():
         row[WEIGHTED] /= 100
         figures[cid] = row
-    stale = sorted(wanted - done)
     if stale:
+        stale.sort()
         figures |= as_of(owner_ids, moment, stale)
         refresh(stale, now=moment)
     return figures, asks, stale

@@ -190,11 +190,16 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     contacts = Contact.objects.filter(owner_id__in=owner_ids, archived=False)
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)
-    rows = activity.fetch(contacts.order_by().values_list(*CONTACT_FIELDS))
-    column = dict(zip(CONTACT_FIELDS, zip(*rows, strict=True) if rows else [()] * len(CONTACT_FIELDS), strict=True))
+    fields = CONTACT_FIELDS
+    if stored:
+        # Each contact's stored figures in the same read: one query, joined by key.
+        fields += tuple(f"activity__{name}" for name in activity.STORED)
+    rows = activity.fetch(contacts.order_by().values_list(*fields))
+    column = dict(zip(CONTACT_FIELDS, zip(*rows, strict=True) if rows else [()] * len(fields)))
     ids, owners = column["id"], column["owner_id"]
     if stored:
-        aggregates, asks, stale = activity.stored_as_of(owner_ids, as_of, ids, whole_users=contact_ids is None)
+        figures = len(CONTACT_FIELDS)
+        aggregates, asks, stale = activity.stored_as_of(owner_ids, as_of, ids, (row[figures:] for row in rows))
         if nudges and stale:
             asks |= _asks_since_last_favour({cid: aggregates[cid] for cid in stale if cid in aggregates}, as_of)
     else:
@@ -221,7 +226,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     if nudges:
         scope = {"contact_id__in": ids} if contact_ids is not None else {"contact__owner_id__in": owner_ids}
         scored = (scores.total, days, sources, used, due, last_days, gaps, stats.favours_given)
-        _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored)
+        _wanted_nudges(wanted, column, scope, user_of, tz_of, as_of, asks, scored)
 
     with transaction.atomic():
         engine_writes.scores(updates, scored_at=as_of, week=week, contacts=write)
@@ -230,8 +235,8 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     return Summary(users=len(users), contacts=len(ids), nudges=len(wanted.rows))
 
 
-def _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, scored) -> None:
-    """The nudges of the contacts in ``rows`` (CONTACT_FIELDS; ``column``: the same by field name).
+def _wanted_nudges(wanted, column, scope, user_of, tz_of, as_of, asks, scored) -> None:
+    """The nudges of the contacts in ``column`` (CONTACT_FIELDS by name, a contact per position).
 
     ``scored`` holds what their scoring found, by column: depth, cadence days,
     source and sample, due date, local day of the last conversation, learned
@@ -263,7 +268,7 @@ def _wanted_nudges(wanted, rows, column, scope, user_of, tz_of, as_of, asks, sco
     ]
     circle_labels = dict(Contact._meta.get_field("circle").choices)
     for i in picked:
-        contact = dict(zip(CONTACT_FIELDS, rows[i], strict=True))
+        contact = {name: column[name][i] for name in CONTACT_FIELDS}
         owner, cid, today = contact["owner_id"], contact["id"], todays[i]
         ask = asks.get(cid, (0, None))
         if fading[i] or levels[i] or ask[0] >= GIVE_AND_TAKE_ASKS:

@@ -131,14 +131,26 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
                 """,
                 [scored_at],
             )
+        # Only the snapshots that are missing or differ reach the upsert: one
+        # that conflicts is locked (its row written) even when its WHERE leaves
+        # it as it is, and most of the week's snapshots keep their score from
+        # one night to the next. Read in the same statement, so one deleted
+        # meanwhile is inserted again; ON CONFLICT covers one inserted meanwhile.
+        # A subquery per row, i.e. one probe of the unique index: as a join the
+        # planner would scan every week of every contact's history for this one.
+        # Its cost estimate (a probe per row) would cross the JIT threshold.
+        snapshots = ScoreSnapshot._meta.db_table
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"""
-            INSERT INTO {ScoreSnapshot._meta.db_table} AS s (contact_id, week, score)
-            SELECT id, %s, score FROM {SCORES_TABLE}
+            INSERT INTO {snapshots} AS s (contact_id, week, score)
+            SELECT v.id, %(week)s, v.score FROM {SCORES_TABLE} AS v
+            WHERE (SELECT old.score FROM {snapshots} AS old WHERE old.contact_id = v.id AND old.week = %(week)s)
+                IS DISTINCT FROM v.score
             ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
             WHERE s.score <> EXCLUDED.score
             """,
-            [week],
+            {"week": week},
         )
         cursor.execute(f"DROP TABLE {SCORES_TABLE}")
 

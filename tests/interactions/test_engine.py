@@ -310,24 +310,45 @@ class TestSetBased:
         CircleCadence.objects.create(owner=owner, circle=Circle.FRIENDS, cadence_days=45)
         moment = timezone.now()
         recompute(owner, as_of=moment)
-        figures = activity.as_of([owner.pk], moment)
-        cadences = Circle.default_cadences() | {Circle.FRIENDS: 45}
-        tz = zoneinfo.ZoneInfo(owner.time_zone)
-        contacts = Contact.objects.filter(owner=owner, archived=False)
-        assert len(contacts) > 50 and len(figures) > 40
-        for contact in contacts:
-            stats = scoring.ContactStats(moment, *figures.get(contact.pk, scoring.NO_FIGURES),
-                                         known_since=contact.met_on)
-            cadence = scoring.resolve_cadence(contact.cadence_days, cadences[contact.circle], stats)
-            score = scoring.depth_score(stats, cadence.days)
-            since = None if stats.last_at else contact.created_at.astimezone(tz).date()
-            assert (contact.depth_score, contact.depth_components) == (score.total, score.components)
-            assert (contact.effective_cadence_days, contact.cadence_source, contact.cadence_sample) == (
-                cadence.days, cadence.source, cadence.sample
-            )
-            assert contact.next_due_on == scoring.next_due_on(stats.last_at, since, cadence.days, tz)
-            assert contact.last_interaction_at == stats.last_at
-            assert contact.score_history.get(week=engine.week_of(moment.date())).score == score.total
+        _assert_scored_as_one_contact(owner, moment, Circle.default_cadences() | {Circle.FRIENDS: 45})
+
+    def test_night_after_night_from_the_stored_figures(self):
+        """Each night's pass reads the stored figures (windows moving on, rows missing or deleted) and still
+        writes what the one-contact functions give, with the week's snapshot even where one went missing."""
+        call_command("seed_demo", contacts=60, interactions=2500, seed=11, history_weeks=0, stdout=io.StringIO())
+        owner = User.objects.get(email=DEMO_EMAIL)
+        first = timezone.now()
+        for night in range(1, 10):
+            moment = first + datetime.timedelta(days=night)
+            if night == 3:  # a person's stored row gone: computed again from the conversations
+                activity_row = Contact.objects.filter(owner=owner, activity__count__gt=3).first().activity
+                activity_row.delete()
+            if night == 5:  # a snapshot of this week deleted after the last night wrote it
+                ScoreSnapshot.objects.filter(
+                    contact__owner=owner, week=engine.week_of((moment - datetime.timedelta(days=1)).date())
+                ).order_by("contact_id").first().delete()
+            recompute(owner, as_of=moment)
+            _assert_scored_as_one_contact(owner, moment, Circle.default_cadences())
+
+
+def _assert_scored_as_one_contact(owner, moment, cadences):
+    figures = activity.as_of([owner.pk], moment)
+    tz = zoneinfo.ZoneInfo(owner.time_zone)
+    contacts = Contact.objects.filter(owner=owner, archived=False)
+    assert len(contacts) > 50 and len(figures) > 40
+    for contact in contacts:
+        stats = scoring.ContactStats(moment, *figures.get(contact.pk, scoring.NO_FIGURES), known_since=contact.met_on)
+        cadence = scoring.resolve_cadence(contact.cadence_days, cadences[contact.circle], stats)
+        score = scoring.depth_score(stats, cadence.days)
+        since = None if stats.last_at else contact.created_at.astimezone(tz).date()
+        assert (contact.depth_score, contact.depth_components) == (score.total, score.components)
+        assert (contact.effective_cadence_days, contact.cadence_source, contact.cadence_sample) == (
+            cadence.days, cadence.source, cadence.sample
+        )
+        assert contact.next_due_on == scoring.next_due_on(stats.last_at, since, cadence.days, tz)
+        assert contact.last_interaction_at == stats.last_at
+        assert contact.scored_at == moment
+        assert contact.score_history.get(week=engine.week_of(moment.date())).score == score.total
 
 
 def _count_queries(owner):
