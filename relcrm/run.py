@@ -90,18 +90,25 @@ def main(argv=None):
     print(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}", flush=True)
     print("Press Ctrl-C to stop the web server, the worker and beat.\n", flush=True)
 
-    def stop(*_):
-        raise KeyboardInterrupt
+    stopping = False
 
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    # Ctrl-C reaches the whole process group: the children stop on their own, and we only
+    # note it, so a child seen gone before our handler ran is not taken for a crash.
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
+    while not stopping and all(p.poll() is None for p in processes):
+        time.sleep(0.5)
+    if not stopping:
+        time.sleep(0.5)  # a signal that stopped a child has reached us too: let its handler run
+    status = 0
+    if not stopping:
         failed = next(p for p in processes if p.poll() is not None)
         print(f"A process stopped (exit {failed.returncode}); stopping the rest.", file=sys.stderr)
         status = failed.returncode or 1
-    except KeyboardInterrupt:
-        status = 0
     for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
