@@ -11,6 +11,7 @@ writes 20,000 people costs one note, not 20,000 trigger calls. SQLite
 
 import django.db.models.deletion
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations, models
 
 TABLES = ("contacts_contact", "interactions_nudge")
@@ -102,7 +103,7 @@ def create_triggers(apps, schema_editor):
             "BEGIN DELETE FROM interactions_todaystamp WHERE owner_id = OLD.id; END"
         )
     else:
-        raise NotImplementedError(f"No Today page triggers for {schema_editor.connection.vendor}")
+        raise ImproperlyConfigured(f"relcrm runs on PostgreSQL or SQLite, not {schema_editor.connection.vendor}.")
 
 
 def drop_triggers(apps, schema_editor):
