@@ -41,10 +41,6 @@ WEIGHTED, RECENT_COUNT, RECENT_FIRST_AT, RECENT_LAST_AT = (
     AT["recent_first_at"],
     AT["recent_last_at"],
 )
-# How far past a window's new start to look, by date, for its new first
-# conversation; people with none that soon are looked up one by one.
-LOOKAHEAD = datetime.timedelta(days=7)
-
 BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any interaction
 
 try:
@@ -183,7 +179,7 @@ def stored_as_of(owner_ids, moment, contact_ids, stored):
         elif row[COUNT]:
             row[WEIGHTED] /= 100
             figures[cid] = row
-    for cid, row in _slide(owner_ids, moved, since).items():
+    for cid, row in _slide(moved, since).items():
         row[WEIGHTED] /= 100
         figures[cid] = row
     if stale:
@@ -193,51 +189,27 @@ def stored_as_of(owner_ids, moment, contact_ids, stored):
     return figures, asks, stale
 
 
-def _slide(owner_ids, moved: dict, since) -> dict:
+def _slide(moved: dict, since) -> dict:
     """Take the conversations that left the window off the rows in ``moved`` (id → (row, window_since)).
 
-    Two small queries over the conversations by date: those between each
-    row's old window start and ``since`` (taken off the recent count and
-    weight), and each person's first after ``since`` within LOOKAHEAD (the
-    window's new first); for the few with none that soon, a third by person.
-    The rows are written back only if unchanged since they were read, so a
-    conversation logged meanwhile is never lost.
+    For each person, by the moment their links carry (a range of one index):
+    the conversations between the row's old window start and ``since``
+    (taken off the recent count and weight), and the first one after
+    ``since`` (the window's new first). The rows are written back only if
+    unchanged since they were read, so a conversation logged meanwhile is
+    never lost.
 
     Returns the updated rows (FIGURES, weight in hundredths).
     """
     if not moved:
         return {}
-    # By date over all the users' conversations, not by person: a day or two of
-    # them, where the people whose window moved are the busiest ones.
-    links = InteractionContact.objects.filter(interaction__owner_id__in=owner_ids)
-    # Every conversation that left a window is at or after its first recent one.
-    oldest = min(row[RECENT_FIRST_AT] for row, _ in moved.values())
-    leaving = {
-        cid: (n, weight)
-        for cid, n, weight in links.filter(interaction__occurred_at__gte=oldest, interaction__occurred_at__lte=since)
-        .filter(interaction__occurred_at__gt=F("contact__activity__window_since"))
-        .values("contact_id")
-        .annotate(n=Count("pk"), weight=Sum(_depth(), default=0))
-        .values_list("contact_id", "n", "weight")
-    }
-    first = dict(
-        links.filter(interaction__occurred_at__gt=since, interaction__occurred_at__lte=since + LOOKAHEAD)
-        .values("contact_id")
-        .annotate(first=Min("interaction__occurred_at"))
-        .values_list("contact_id", "first")
-    )
-    for cid, (row, _) in moved.items():
-        n, weight = leaving.get(cid, (0, 0))
+    slid = {}
+    for cid, n, weight, first in _leaving(moved, since):
+        row = moved[cid][0]
         row[RECENT_COUNT] -= n
         row[WEIGHTED] -= weight
-    # The quieter people, with nothing that soon: by person, as they have few conversations.
-    later = [cid for cid, (row, _) in moved.items() if row[RECENT_COUNT] and cid not in first]
-    if later:
-        first |= _first_after(later, since)
-    slid = {}
-    for cid, (row, _) in moved.items():
         if row[RECENT_COUNT]:
-            row[RECENT_FIRST_AT] = first[cid]
+            row[RECENT_FIRST_AT] = first
         else:
             row[RECENT_FIRST_AT] = row[RECENT_LAST_AT] = None
         slid[cid] = row
@@ -250,32 +222,47 @@ def _slide(owner_ids, moved: dict, since) -> dict:
     return slid
 
 
-def _first_after(contact_ids, since) -> dict:
-    """Each contact's first interaction after ``since``, looked up person by person."""
+def _leaving(moved: dict, since):
+    """For each of ``moved`` (id → (row, window_since)): its id, the conversations after
+    its window_since up to ``since`` (how many, their weight in hundredths), and its first after ``since``."""
     if connection.vendor != "postgresql":
-        return dict(
-            InteractionContact.objects.filter(contact_id__in=contact_ids, interaction__occurred_at__gt=since)
+        links = InteractionContact.objects.filter(contact_id__in=list(moved))
+        leaving = {
+            cid: (n, weight)
+            for cid, n, weight in links.filter(
+                occurred_at__gt=F("contact__activity__window_since"), occurred_at__lte=since
+            )
             .values("contact_id")
-            .annotate(first=Min("interaction__occurred_at"))
+            .annotate(n=Count("pk"), weight=Sum(_depth(), default=0))
+            .values_list("contact_id", "n", "weight")
+        }
+        first = dict(
+            links.filter(occurred_at__gt=since).values("contact_id").annotate(first=Min("occurred_at"))
             .values_list("contact_id", "first")
         )
-    # One array, and a subquery per person through their own links: joined as a
-    # set, the planner expects too many links and scans every interaction.
+        return [(cid, *leaving.get(cid, (0, 0)), first.get(cid)) for cid in moved]
+    depths = " ".join(f"WHEN %s THEN {round(w * 100)}" for w in scoring.CHANNEL_DEPTH.values())
+    links, interactions = InteractionContact._meta.db_table, Interaction._meta.db_table
+    # An array of people, and a lateral subquery each through their own index
+    # range: joined as a set, the planner cannot know how few links qualify.
     with transaction.atomic(), connection.cursor() as cursor:
-        # Its estimate (a hundred links a person) crosses the JIT threshold, which would cost more than the query.
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL jit = off")  # its estimate crosses the JIT threshold; compiling costs more
         cursor.execute(
             f"""
-            SELECT p.id, (
-                SELECT MIN(i.occurred_at) FROM {InteractionContact._meta.db_table} AS ic
-                JOIN {Interaction._meta.db_table} AS i ON i.id = ic.interaction_id
-                WHERE ic.contact_id = p.id AND i.occurred_at > %s
+            SELECT p.id, gone.n, gone.weight, (
+                SELECT ic.occurred_at FROM {links} AS ic
+                WHERE ic.contact_id = p.id AND ic.occurred_at > %s ORDER BY ic.occurred_at LIMIT 1
             )
-            FROM unnest(%s::bigint[]) AS p (id)
+            FROM unnest(%s::bigint[], %s::timestamptz[]) AS p (id, window_since)
+            CROSS JOIN LATERAL (
+                SELECT COUNT(*) AS n, COALESCE(SUM(CASE i.channel {depths} ELSE 0 END), 0) AS weight
+                FROM {links} AS ic JOIN {interactions} AS i ON i.id = ic.interaction_id
+                WHERE ic.contact_id = p.id AND ic.occurred_at > p.window_since AND ic.occurred_at <= %s
+            ) AS gone
             """,
-            [since, list(contact_ids)],
+            [since, list(moved), [window_since for _, window_since in moved.values()], *scoring.CHANNEL_DEPTH, since],
         )
-        return dict(cursor.fetchall())
+        return cursor.fetchall()
 
 
 @transaction.atomic

@@ -101,6 +101,11 @@ class InteractionContact(models.Model):
     # the single-column indexes Django adds for foreign keys would be redundant.
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, db_index=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_index=False)
+    # The interaction's own moment, kept here by database triggers (migration
+    # 0008) on every write, whatever the path: a person's conversations in a
+    # span of time are then one range of the index below, without a visit to
+    # each interaction.
+    occurred_at = models.DateTimeField(null=True, editable=False)
 
     objects = ContactPartQuerySet.as_manager()
 
@@ -108,7 +113,7 @@ class InteractionContact(models.Model):
         constraints = [
             models.UniqueConstraint("interaction", "contact", name="interactioncontact_unique"),
         ]
-        indexes = [models.Index(fields=["contact", "interaction"], name="interactioncontact_contact")]
+        indexes = [models.Index(fields=["contact", "occurred_at", "interaction"], name="interactioncontact_when")]
 
     def clean(self):
         if self.contact.owner_id != self.interaction.owner_id:

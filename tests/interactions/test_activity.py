@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from contacts.merging import merge_contacts
 from contacts.models import Contact
 from interactions import activity, engine, engine_writes, services
 from interactions.importing import import_interactions
-from interactions.models import ContactActivity, Interaction, Nudge
+from interactions.models import ContactActivity, Interaction, InteractionContact, Nudge
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,12 @@ class TestStoredPassEqualsFromScratch:
             (30, "moved"),
         ],
     )
-    def test_rows_whose_window_moved_lose_what_left_it_and_are_written_back(self, owner, later, kind):
+    @pytest.mark.parametrize("database", ["postgresql", "any"])
+    def test_rows_whose_window_moved_lose_what_left_it_and_are_written_back(
+        self, owner, later, kind, database, monkeypatch
+    ):
+        if database == "any":  # the ORM's queries, as on SQLite (``make run``)
+            monkeypatch.setattr(activity.connection, "vendor", "sqlite")
         people = history(owner)
         moment = timezone.now() + datetime.timedelta(days=later)
         kinds = set()
@@ -159,3 +165,62 @@ class TestEveryWritePathKeepsTheRowsCurrent:
         eve = Contact.objects.get(owner=owner, display_name="Eve")
         assert [row for row in after if row[0] != eve.pk] == before
         assert ContactActivity.objects.get(pk=eve.pk).count == 0
+
+
+def assert_links_carry_their_moment():
+    links = InteractionContact.objects.values_list("occurred_at", "interaction__occurred_at")
+    assert links and all(mine == theirs for mine, theirs in links)
+
+
+class TestLinksCarryTheirInteractionsMoment:
+    """Every link holds its interaction's moment, by the database's triggers, whatever writes."""
+
+    def test_logging_editing_and_importing(self, owner):
+        ana, ben, cai, dee = history(owner)
+        interaction = Interaction.objects.filter(contacts=cai, occurred_at=ago(45)).get()
+        services.update_interaction(interaction, occurred_at=ago(500), contacts=[ana, dee, ben])
+        rows = [f"{ago(3).isoformat()},Ana,video,incoming,", f"{ago(4).isoformat()},Fay,email,outgoing,"]
+        import_interactions(owner, ("occurred_at,contact,channel,direction,note\n" + "\n".join(rows)).encode())
+        assert_links_carry_their_moment()
+        assert InteractionContact.objects.filter(interaction=interaction, occurred_at=ago(500)).count() == 3
+
+    def test_writes_that_bypass_the_services(self, owner):
+        ana, ben, *_ = history(owner)
+        Interaction.objects.filter(contacts=ben).update(occurred_at=ago(1))  # one statement, no save()
+        interaction = Interaction.objects.filter(contacts=ana).first()
+        interaction.occurred_at = ago(2, hours=3)
+        interaction.save()
+        link = InteractionContact.objects.filter(contact=ben).first()
+        link.interaction = interaction  # moved to another conversation
+        link.save()
+        assert_links_carry_their_moment()
+
+    def test_merging_keeps_each_links_moment(self, owner):
+        ana, *_ = history(owner)
+        twin = ContactFactory(owner=owner, display_name="Ana")
+        log(owner, [twin], 12)
+        merge_contacts(ana.pk, [twin.pk])
+        assert_links_carry_their_moment()
+        assert InteractionContact.objects.filter(contact=ana, occurred_at=ago(12)).exists()
+
+    def test_the_sqlite_triggers(self):
+        """The same triggers as SQLite (``make run``) runs them, on the two tables they need."""
+        import importlib
+        import sqlite3
+
+        migration = importlib.import_module("interactions.migrations.0008_link_occurred_at")
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE TABLE {migration.INTERACTIONS} (id INTEGER PRIMARY KEY, occurred_at TEXT)")
+        db.execute(
+            f"CREATE TABLE {migration.LINKS} (id INTEGER PRIMARY KEY, interaction_id INTEGER, occurred_at TEXT)"
+        )
+        db.executemany(f"INSERT INTO {migration.INTERACTIONS} VALUES (?, ?)", [(1, "2026-01-01"), (2, "2026-02-02")])
+        db.execute(f"INSERT INTO {migration.LINKS} (id, interaction_id) VALUES (10, 1)")  # made before the triggers
+        for statement in migration.SQLITE_SETUP:
+            db.execute(statement)
+        db.execute(f"INSERT INTO {migration.LINKS} (id, interaction_id) VALUES (11, 1), (12, 2)")
+        db.execute(f"UPDATE {migration.INTERACTIONS} SET occurred_at = '2026-03-03' WHERE id = 1")
+        db.execute(f"UPDATE {migration.LINKS} SET interaction_id = 2 WHERE id = 10")
+        db.execute(f"UPDATE {migration.LINKS} SET occurred_at = 'tampered' WHERE id = 12")
+        rows = db.execute(f"SELECT id, occurred_at FROM {migration.LINKS} ORDER BY id").fetchall()
+        assert rows == [(10, "2026-02-02"), (11, "2026-03-03"), (12, "2026-02-02")]
