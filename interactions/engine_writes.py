@@ -8,6 +8,7 @@ Other databases (SQLite for ``make run``) get the same result through the
 ORM's bulk methods.
 """
 
+import contextlib
 import datetime
 import json
 from collections.abc import Sequence
@@ -23,7 +24,6 @@ from .models import ContactActivity, Nudge
 
 WRITE_BATCH = 2000
 SCORES_TABLE = "engine_scores"  # temporary, for one pass's scores
-
 
 
 @dataclass(slots=True)
@@ -83,6 +83,7 @@ SCORED_FIELDS = (
     "last_interaction_at",
 )
 NUDGE_REFRESHED = ("message", "priority", "level", "show_from")
+UNACTED = (Nudge.State.OPEN, Nudge.State.SNOOZED)
 
 
 def _json(rows) -> str:
@@ -100,16 +101,22 @@ def _rows(columns) -> str:
     return f"(SELECT {fields} FROM jsonb_array_elements(%(rows)s::jsonb) AS r)"
 
 
-def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date, contacts: bool = True) -> None:
+@contextlib.contextmanager
+def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date, contacts: bool = True):
     """Write each contact's score, cadence and due date (unless ``contacts`` is false) and its snapshot for ``week``.
 
-    On PostgreSQL the rows are copied (binary COPY) into a temporary table,
-    which the contacts' UPDATE and the snapshots' upsert then join by id.
+    Used as a ``with`` block, whose body runs while the database writes: on
+    PostgreSQL the rows are copied (binary COPY) into a temporary table, and
+    the contacts' UPDATE and the snapshots' upsert, which join it by id, are
+    sent in a pipeline without waiting for them. The body's statements follow
+    theirs; the block ends when all of them have run, and raises what failed.
     """
     if not rows.ids:
+        yield
         return
     if connection.vendor != "postgresql":
         _scores_orm(rows, scored_at, week, contacts)
+        yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -120,39 +127,42 @@ def scores(rows: ScoreRows, *, scored_at: datetime.datetime, week: datetime.date
             copy.set_types([kind for _, kind in SCORE_COLUMNS])
             for row in zip(*rows.columns(), strict=True):
                 copy.write_row(row)
-        if contacts:
+        # What fails in the pipeline is raised as it ends: as Django's error, like any other statement's.
+        with connection.wrap_database_errors, cursor.cursor.connection.pipeline():
+            if contacts:
+                cursor.execute(
+                    f"""
+                    UPDATE {Contact._meta.db_table} AS c SET
+                        depth_score = v.score, depth_components = v.components::jsonb,
+                        effective_cadence_days = v.cadence, cadence_source = v.source, cadence_sample = v.sample,
+                        next_due_on = v.due, scored_at = %s, last_interaction_at = v.last_at
+                    FROM {SCORES_TABLE} AS v WHERE c.id = v.id
+                    """,
+                    [scored_at],
+                )
+            # Only the snapshots that are missing or differ reach the upsert: one
+            # that conflicts is locked (its row written) even when its WHERE leaves
+            # it as it is, and most of the week's snapshots keep their score from
+            # one night to the next. Read in the same statement, so one deleted
+            # meanwhile is inserted again; ON CONFLICT covers one inserted meanwhile.
+            # A subquery per row, i.e. one probe of the unique index: as a join the
+            # planner would scan every week of every contact's history for this one.
+            # Its cost estimate (a probe per row) would cross the JIT threshold.
+            snapshots = ScoreSnapshot._meta.db_table
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(
                 f"""
-                UPDATE {Contact._meta.db_table} AS c SET
-                    depth_score = v.score, depth_components = v.components::jsonb,
-                    effective_cadence_days = v.cadence, cadence_source = v.source, cadence_sample = v.sample,
-                    next_due_on = v.due, scored_at = %s, last_interaction_at = v.last_at
-                FROM {SCORES_TABLE} AS v WHERE c.id = v.id
+                INSERT INTO {snapshots} AS s (contact_id, week, score)
+                SELECT v.id, %(week)s, v.score FROM {SCORES_TABLE} AS v
+                WHERE (SELECT old.score FROM {snapshots} AS old WHERE old.contact_id = v.id AND old.week = %(week)s)
+                    IS DISTINCT FROM v.score
+                ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
+                WHERE s.score <> EXCLUDED.score
                 """,
-                [scored_at],
+                {"week": week},
             )
-        # Only the snapshots that are missing or differ reach the upsert: one
-        # that conflicts is locked (its row written) even when its WHERE leaves
-        # it as it is, and most of the week's snapshots keep their score from
-        # one night to the next. Read in the same statement, so one deleted
-        # meanwhile is inserted again; ON CONFLICT covers one inserted meanwhile.
-        # A subquery per row, i.e. one probe of the unique index: as a join the
-        # planner would scan every week of every contact's history for this one.
-        # Its cost estimate (a probe per row) would cross the JIT threshold.
-        snapshots = ScoreSnapshot._meta.db_table
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(
-            f"""
-            INSERT INTO {snapshots} AS s (contact_id, week, score)
-            SELECT v.id, %(week)s, v.score FROM {SCORES_TABLE} AS v
-            WHERE (SELECT old.score FROM {snapshots} AS old WHERE old.contact_id = v.id AND old.week = %(week)s)
-                IS DISTINCT FROM v.score
-            ON CONFLICT (contact_id, week) DO UPDATE SET score = EXCLUDED.score
-            WHERE s.score <> EXCLUDED.score
-            """,
-            {"week": week},
-        )
-        cursor.execute(f"DROP TABLE {SCORES_TABLE}")
+            cursor.execute(f"DROP TABLE {SCORES_TABLE}")
+            yield
 
 
 def _scores_orm(rows, scored_at, week, contacts) -> None:
@@ -184,47 +194,60 @@ def _scores_orm(rows, scored_at, week, contacts) -> None:
     )
 
 
-def nudges(rows, *, owner_ids=None, contact_ids=None) -> None:
+def open_nudges(*, owner_ids=None, contact_ids=None) -> list[tuple]:
+    """The open or snoozed nudges in scope (every nudge of ``owner_ids``, or of ``contact_ids``), as ``nudges`` wants them."""
+    scope = {"owner_id__in": owner_ids} if contact_ids is None else {"contact_id__in": contact_ids}
+    return list(
+        Nudge.objects.filter(state__in=UNACTED, **scope)
+        .order_by()
+        .values_list("pk", "contact_id", "reason", "due_on", "show_from", "message", "priority", "level")
+    )
+
+
+def nudges(rows, existing) -> None:
     """Make the wanted nudges (tuples of NUDGE_FIELDS) exist and drop the unacted ones that no longer apply.
 
-    Within scope — every nudge of ``owner_ids``, or of ``contact_ids`` — open
-    or snoozed nudges that are not wanted any more go. Wanted ones are created,
-    or get their wording, priority and level refreshed; a nudge already done,
+    ``existing`` holds the open or snoozed nudges in scope (``open_nudges``):
+    those that are not wanted any more go. Wanted ones are created, or get
+    their wording, priority and level refreshed; a nudge already done,
     snoozed or dismissed keeps its state (they are unique on contact, reason
-    and day).
+    and day). Nothing here waits for a result, so on PostgreSQL it can follow
+    the scores in their pipeline.
     """
-    scope = {"owner_id__in": owner_ids} if contact_ids is None else {"contact_id__in": contact_ids}
     wanted = {(row[1], row[2], row[3]): row for row in rows}
     # Compared here rather than by an anti-join in SQL: the planner cannot
     # know how many wanted rows the JSON holds, and guessing a hundred it may
     # compare every open nudge with every wanted one.
     unwanted, unchanged = [], set()
-    for pk, *key, show_from, message, priority, level in Nudge.objects.filter(
-        state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED], **scope
-    ).order_by().values_list("pk", "contact_id", "reason", "due_on", "show_from", "message", "priority", "level"):
+    for pk, *key, show_from, message, priority, level in existing:
         row = wanted.get(tuple(key))
         if row is None:
             unwanted.append(pk)
         elif row[4:8] == (show_from, message, priority, level):
             unchanged.add(tuple(key))  # the upsert would leave it as it is
-    if unwanted:
-        Nudge.objects.filter(pk__in=unwanted).delete()
-    rows = [row for key, row in wanted.items() if key not in unchanged]
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Nudge.objects.bulk_create(
-            [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
-            batch_size=WRITE_BATCH,
-            update_conflicts=True,
-            unique_fields=["contact", "reason", "due_on"],
-            update_fields=list(NUDGE_REFRESHED),
-        )
-        return
     table = Nudge._meta.db_table
-    fields = ", ".join(NUDGE_FIELDS)
-    changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
     with connection.cursor() as cursor:
+        if unwanted:
+            # Unless acted on since it was read: a nudge done or dismissed meanwhile stays.
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(unwanted))}) "
+                f"AND state IN ({', '.join(['%s'] * len(UNACTED))})",
+                [*unwanted, *UNACTED],
+            )
+        rows = [row for key, row in wanted.items() if key not in unchanged]
+        if not rows:
+            return
+        if connection.vendor != "postgresql":
+            Nudge.objects.bulk_create(
+                [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
+                batch_size=WRITE_BATCH,
+                update_conflicts=True,
+                unique_fields=["contact", "reason", "due_on"],
+                update_fields=list(NUDGE_REFRESHED),
+            )
+            return
+        fields = ", ".join(NUDGE_FIELDS)
+        changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
         cursor.execute(
             f"""
             INSERT INTO {table} AS n ({fields}, state, created_at)

@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from accounts.models import User
 from contacts import scoring
 from contacts.management.commands.seed_demo import DEMO_EMAIL
 from contacts.models import Circle, CircleCadence, Contact, ImportantDate, ScoreSnapshot
-from interactions import activity, engine, services
+from interactions import activity, engine, engine_writes, services
 from interactions.models import Nudge
 from tests.factories import ContactFactory
 
@@ -329,6 +330,45 @@ class TestSetBased:
                 ).order_by("contact_id").first().delete()
             recompute(owner, as_of=moment)
             _assert_scored_as_one_contact(owner, moment, Circle.default_cadences())
+
+
+class TestOverlappedWrites:
+    """The nudges are worked out while the database writes the scores: all of it lands, or none."""
+
+    def test_a_failure_while_the_scores_are_written_leaves_nothing_half_done(self, owner, monkeypatch):
+        ana = ContactFactory(owner=owner, circle="inner")
+        log(owner, ana, 20)
+        before = Contact.objects.filter(pk=ana.pk).values("depth_score", "scored_at").get()
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("while the database writes the scores")
+
+        monkeypatch.setattr(engine, "_wanted_nudges", broken)
+        with pytest.raises(RuntimeError):
+            recompute(owner)
+        assert Contact.objects.filter(pk=ana.pk).values("depth_score", "scored_at").get() == before
+        assert not ScoreSnapshot.objects.exists() and not Nudge.objects.exists()
+        monkeypatch.undo()
+        recompute(owner)  # the connection is fine afterwards
+        assert fresh(ana).scored_at is not None and Nudge.objects.filter(contact=ana).exists()
+
+    def test_a_failing_statement_in_the_pipeline_rolls_back_the_scores(self, owner, monkeypatch):
+        ana = ContactFactory(owner=owner, circle="inner")
+        log(owner, ana, 20)
+        monkeypatch.setattr(engine_writes, "NUDGE_REFRESHED", ("no_such_column",))
+        with pytest.raises(DatabaseError):
+            recompute(owner)
+        assert fresh(ana).scored_at is None and not ScoreSnapshot.objects.exists()
+
+    def test_a_nudge_acted_on_meanwhile_is_not_taken_away(self, owner):
+        ana = ContactFactory(owner=owner, circle="inner")
+        log(owner, ana, 20)
+        recompute(owner)
+        existing = engine_writes.open_nudges(owner_ids=[owner.pk])
+        nudge = Nudge.objects.get()
+        services.act_on_nudge(nudge, "done", today=NOW.date())  # after the pass read it as open
+        engine_writes.nudges([], existing)  # the pass no longer wants it
+        assert Nudge.objects.get().state == "done"
 
 
 def _assert_scored_as_one_contact(owner, moment, cadences):
