@@ -2,7 +2,8 @@
 
 On PostgreSQL the scores are copied (binary COPY, no text to build or parse)
 into a temporary table that the contacts' UPDATE and the snapshots' upsert
-join by id; the nudges and the moved windows travel as one JSON array of
+join by id, sent in a pipeline so that the engine works out the nudges while
+they run; the nudges and the moved windows travel as one JSON array of
 arrays, which costs far less to build and to parse than a parameter per value.
 Other databases (SQLite for ``make run``) get the same result through the
 ORM's bulk methods.
