@@ -14,12 +14,12 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
+from relcrm.redirects import safe_next
 
 from . import dashboard as data
 from . import services
@@ -111,16 +111,6 @@ def contact_search(request):
     return render(request, f"{template}#suggestions" if request.htmx else template, context)
 
 
-def _next(request) -> str:
-    """Where to go back after an edit or a delete (e.g. a person's page), when it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 def _changed_elsewhere(request, context, *, notice):
     """An htmx answer on another page than Today (``next`` given): the fragment and the message only."""
     context = {**context, "notice": notice, "oob": True}
@@ -132,7 +122,7 @@ def _changed_elsewhere(request, context, *, notice):
 @require_GET
 def detail(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
-    context = {"interaction": interaction, "next": _next(request)}
+    context = {"interaction": interaction, "next": safe_next(request)}
     return render(request, f"{ITEM}#item" if request.htmx else ITEM, context)
 
 
@@ -143,7 +133,7 @@ def edit(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user), pk=pk)
     form = InteractionForm(request.POST or None, owner=request.user, instance=interaction)
     template = "interactions/interaction_form.html"
-    back = _next(request)
+    back = safe_next(request)
     if request.method == "POST":
         if form.is_valid():
             with transaction.atomic():
@@ -169,7 +159,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
     interaction = get_object_or_404(Interaction.objects.for_user(request.user).with_contacts(), pk=pk)
-    back = _next(request)
+    back = safe_next(request)
     if request.method == "POST":
         what = _describe(interaction)
         services.delete_interaction(interaction)
