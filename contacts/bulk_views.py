@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from relcrm.redirects import safe_next
+
 from . import bulk
-from .models import Circle
+from .models import Circle, Contact
 from .views import LIST, list_context, remember_archived
 
 ACTIONS = {
@@ -28,16 +29,6 @@ ACTIONS = {
     "archive": "Archive",
     "unarchive": "Unarchive",
 }
-
-
-def safe_next(request, default: str) -> str:
-    """``next`` from the form or the query string when it stays on this site, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _people(count: int) -> str:
@@ -90,6 +81,8 @@ def bulk_edit(request):
         text = "Pick what to do with the selected people."
     elif not ids:
         text = "Select at least one person first."
+    elif not Contact.objects.for_user(request.user).filter(pk__in=ids).exists():
+        text = "None of the selected people are in your list any more (deleted meanwhile?): nothing changed."
     else:
         try:
             # owner= narrows the selection to the user's rows: another user's id is not touched.
