@@ -12,7 +12,10 @@ from django.utils import timezone
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 
+from relcrm.admin_columns import ShortErrorColumn
+
 from . import bulk, exporting, merging
+from .jobs import ImportJob
 from .models import Circle, Contact, ContactMethod, ImportantDate, Tag
 from .resources import ContactConfirmImportForm, ContactImportForm, ContactResource
 
@@ -301,3 +304,28 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "owner__email"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ShortErrorColumn, admin.ModelAdmin):
+    """Files imported through People → Import and export: what happened to each, and why one failed."""
+
+    list_display = ["created_at", "owner", "kind", "filename", "status", "total", "progress", "short_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["owner__email", "filename"]
+    date_hierarchy = "created_at"
+    list_select_related = ["owner"]
+    # Written by the import only; the uploaded file itself (``data``) is the user's and is not shown.
+    fields = readonly_fields = [
+        "owner", "kind", "status", "filename", "total", "progress", "counts", "summary", "error", "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")

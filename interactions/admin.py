@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 
+from relcrm.admin_columns import ShortErrorColumn
+
 from . import services
 from .models import Digest, Interaction, InteractionContact
 
@@ -50,7 +52,7 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(ShortErrorColumn, admin.ModelAdmin):
     """Daily emails, one row per user and day; filter on "Failed" for the ones that did not go out."""
 
     list_display = ["local_date", "owner", "state", "attempts", "nudge_count", "sent_at", "short_error"]
@@ -64,10 +66,6 @@ class DigestAdmin(admin.ModelAdmin):
         "owner", "local_date", "state", "attempts", "nudge_count", "subject", "error", "claimed_at", "sent_at",
         "retry_at",
     ]
-
-    @admin.display(description="error")
-    def short_error(self, obj):
-        return (obj.error[:80] + "…") if len(obj.error) > 80 else obj.error
 
     def has_add_permission(self, request):
         return False

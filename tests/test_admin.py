@@ -41,8 +41,9 @@ def test_every_changelist_searches_and_its_add_page_opens(staff_client, data, mo
     assert staff_client.get(changelist).status_code == 200
     assert staff_client.get(changelist, {"q": "ana"}).status_code == 200
     add = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    # django-axes' logs and the daily emails' records are written by the app only: no add page.
-    assert add.status_code == (403 if opts.app_label == "axes" or opts.label == "interactions.Digest" else 200)
+    # django-axes' logs, the daily emails' and the imports' records are written by the app only: no add page.
+    written_by_the_app = opts.app_label == "axes" or opts.label in {"interactions.Digest", "contacts.ImportJob"}
+    assert add.status_code == (403 if written_by_the_app else 200)
 
 
 def test_contact_filters(staff_client, data, owner):
@@ -84,3 +85,18 @@ def test_admin_refuses_another_owners_contact_in_an_interaction(staff_client, da
     assert response.status_code == 200
     assert "owner&#x27;s contacts" in response.content.decode() or "owner's contacts" in response.content.decode()
     assert list(data.contacts.all()) == [ana]
+
+
+def test_import_jobs_are_listed_read_only_without_the_file(staff_client, owner):
+    from contacts.jobs import ImportJob
+
+    job = ImportJob.objects.create(
+        owner=owner, kind="contacts", status="failed", filename="phone.vcf", data=b"BEGIN:VCARD secret",
+        error="Line 3: a card without an end. " * 5,
+    )
+    listing = staff_client.get(reverse("admin:contacts_importjob_changelist"), {"status__exact": "failed"})
+    html = listing.content.decode()
+    assert "phone.vcf" in html and "Line 3: a card without an end." in html and "…" in html
+    page = staff_client.get(reverse("admin:contacts_importjob_change", args=[job.pk]))
+    assert page.status_code == 200 and "secret" not in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()  # nothing to save: the import writes it
