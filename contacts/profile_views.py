@@ -17,9 +17,10 @@ from .views import DETAIL, own_contact
 METHOD_FORM = "contacts/method_form.html"
 
 
-def _methods_card(request, contact, *, form=None, editing=None, notice="", status=200):
+def _methods_card(request, contact, *, form=None, editing=None, notice="", removed=None, status=200):
+    """The "Reach them" card; ``removed``, a method just deleted, gets an Undo that adds it back."""
     context = {"contact": contact, "methods": list(contact.methods.all()), "method_form": form,
-               "editing": editing, "notice": notice}
+               "editing": editing, "notice": notice, "removed": removed}
     return render(request, f"{DETAIL}#methods", context, status=status)
 
 
@@ -72,6 +73,6 @@ def method_delete(request, pk, method_pk):
     method.delete()
     notice = f"Removed {method.get_kind_display().lower()} {method.value}."
     if request.htmx:
-        return _methods_card(request, contact, notice=notice)
+        return _methods_card(request, contact, notice=notice, removed=method)
     messages.success(request, notice)
     return _back(contact)

@@ -165,6 +165,19 @@ class TestMethods:
         assert "Removed email ana@lisbon.example." in removed.content.decode()
         assert not ContactMethod.objects.exists()
 
+    def test_a_removal_can_be_undone(self, owner_client, ana):
+        method = ContactMethodFactory(contact=ana, kind="social", value="@ana@social.example", label="Mastodon")
+        removed = owner_client.post(reverse("contact_method_delete", args=[ana.pk, method.pk]), headers=HX)
+        html = removed.content.decode()
+        assert "Removed social handle @ana@social.example." in html
+        assert 'aria-label="Undo: add @ana@social.example back"' in html
+        undo = {"kind": "social", "value": "@ana@social.example", "label": "Mastodon"}
+        for name, value in undo.items():  # the Undo form carries what was removed
+            assert f'name="{name}" value="{value}"' in html
+        back = owner_client.post(reverse("contact_method_add", args=[ana.pk]), undo, headers=HX)
+        assert "Added social handle @ana@social.example." in back.content.decode()
+        assert ContactMethod.objects.filter(contact=ana).values("kind", "value", "label").get() == undo
+
     def test_duplicate_is_422(self, owner_client, ana):
         ContactMethodFactory(contact=ana, kind="phone", value="+351 900")
         response = owner_client.post(reverse("contact_method_add", args=[ana.pk]),
