@@ -89,8 +89,9 @@ class ContactPartQuerySet(models.QuerySet):
 class CircleCadence(models.Model):
     """A user's own default cadence for one circle (absent row: Circle.default_cadences)."""
 
+    # No index of its own: the unique constraint below starts with it.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_cadences"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_cadences", db_index=False
     )
     circle = models.CharField(max_length=20, choices=Circle)
     cadence_days = models.PositiveSmallIntegerField(
@@ -158,8 +159,9 @@ class ContactQuerySet(OwnedQuerySet):
 
 
 class Contact(models.Model):
+    # No index of its own: the indexes below start with it.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts", db_index=False
     )
     display_name = models.CharField("name", max_length=200)
     given_name = models.CharField(max_length=100, blank=True)
@@ -316,7 +318,8 @@ class ContactMethod(models.Model):
 class ImportantDate(models.Model):
     """A yearly date worth remembering: an anniversary, a name day, a loss."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="important_dates")
+    # No index of its own: the unique constraint below starts with it.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="important_dates", db_index=False)
     label = models.CharField(max_length=100)
     month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
     day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(31)])
@@ -346,7 +349,8 @@ class ImportantDate(models.Model):
 class ScoreSnapshot(models.Model):
     """A contact's depth score in one week (Monday), for the trend."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="score_history")
+    # No index of its own: the unique constraint below starts with it.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="score_history", db_index=False)
     week = models.DateField()
     score = models.PositiveSmallIntegerField()
 
