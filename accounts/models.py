@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 from functools import cache
 
@@ -5,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 @cache
@@ -122,3 +124,15 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone; the site's (``TIME_ZONE``) when unset or unknown to this machine."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return timezone.get_default_timezone()
+
+    def local_date(self, moment: datetime.datetime | None = None) -> datetime.date:
+        """The day it is where the user lives, or was at ``moment``."""
+        return (moment or timezone.now()).astimezone(self.zone).date()

@@ -1,5 +1,4 @@
 import csv
-import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -287,7 +286,7 @@ class ContactAdmin(ImportMixin, admin.ModelAdmin):
         owner = self._owner(request, queryset)
         if owner is None:
             return None
-        tz = zoneinfo.ZoneInfo(owner.time_zone or "UTC")
+        tz = owner.zone
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="contacts-{owner.pk}-{timezone.localdate()}.csv"'
         writer = csv.writer(response, lineterminator="\r\n")

@@ -22,7 +22,6 @@ import csv
 import datetime
 import os
 import tempfile
-import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,7 +101,7 @@ def csv_row(contact: Contact, tz: datetime.tzinfo) -> list[str]:
 
 def csv_rows(user) -> Iterator[list[str]]:
     """The header, then one row per contact of ``user``, sorted by name."""
-    tz = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    tz = user.zone
     yield list(CSV_COLUMNS)
     for contact in contacts_for_export(user):
         yield csv_row(contact, tz)

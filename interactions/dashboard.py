@@ -9,7 +9,6 @@ read as rows into small dataclasses rather than model instances, and their
 links are built from one reversed URL each. Every query starts from the owner."""
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -324,7 +323,7 @@ def build(user, now=None) -> Dashboard:
     commits in between is drawn now or on the next request, never lost.
     """
     now = now or timezone.now()
-    tz = zoneinfo.ZoneInfo(user.time_zone)
+    tz = user.zone
     today = now.astimezone(tz).date()
     version, today_version = stamps(user.pk)
     lists = load_lists(user, tz, today, now, today_version)

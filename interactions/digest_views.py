@@ -6,7 +6,6 @@ follow links; the POST acts. Unsubscribing also accepts the one-click POST of
 RFC 8058, which comes from the mail client without a CSRF token.
 """
 
-import zoneinfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -39,7 +38,7 @@ def nudge_link(request, token):
         return render(request, "interactions/digest/nudge_gone.html", status=410)
     context = {"nudge": nudge, "action": link.action, "snooze_days": services.SNOOZE_DAYS}
     if request.method == "POST":
-        today = timezone.now().astimezone(zoneinfo.ZoneInfo(nudge.owner.time_zone)).date()
+        today = nudge.owner.local_date()
         context["acted"] = services.act_on_nudge(nudge, link.action, today=today)
         return render(request, "interactions/digest/nudge_done.html", context)
     return render(request, "interactions/digest/nudge_confirm.html", context)

@@ -184,7 +184,7 @@ def _pass(users, *, as_of, contact_ids=None, nudges=True, write=True, stored=Fal
     than grouping their interactions: the same result, for the present.
     """
     owner_ids = [u.pk for u in users]
-    tz_of = {u.pk: zoneinfo.ZoneInfo(u.time_zone) for u in users}
+    tz_of = {u.pk: u.zone for u in users}
     user_of = {u.pk: u for u in users}
     cadences = defaultdict(Circle.default_cadences)
     for row in CircleCadence.objects.filter(owner_id__in=owner_ids).values("owner_id", "circle", "cadence_days"):

@@ -27,7 +27,6 @@ import csv
 import datetime
 import io
 import re
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
@@ -396,7 +395,7 @@ def import_interactions(user, source: bytes | BinaryIO, *, dry_run: bool = False
     (``transaction.on_commit``).
     """
     data = source if isinstance(source, bytes | bytearray) else source.read()
-    tz = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    tz = user.zone
     rows, spelling, errors = _parse_rows(decode_csv_text(bytes(data)), tz, now or timezone.now())
     result = ImportResult(user.email, dry_run=dry_run)
     with transaction.atomic():

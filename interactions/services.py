@@ -5,7 +5,6 @@ Views, commands, the admin and tasks all go through these functions, so that
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -132,7 +131,7 @@ def _resolve_on_contact(owner, contact_ids, occurred_at) -> None:
         reason__in=[Nudge.Reason.OVERDUE, Nudge.Reason.FADING],
         state__in=[Nudge.State.OPEN, Nudge.State.SNOOZED],
     ).update(state=Nudge.State.DONE, resolved_at=timezone.now())
-    day = occurred_at.astimezone(zoneinfo.ZoneInfo(owner.time_zone)).date()
+    day = owner.local_date(occurred_at)
     for days in set(
         Contact.objects.filter(pk__in=contact_ids, effective_cadence_days__isnull=False).values_list(
             "effective_cadence_days", flat=True

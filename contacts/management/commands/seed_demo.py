@@ -22,7 +22,6 @@ import datetime
 import math
 import random
 import unicodedata
-import zoneinfo
 from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
@@ -190,7 +189,7 @@ class Seeder:
         self.user = user
         self.rng = rng
         self.now = now
-        self.tz = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+        self.tz = user.zone
         self.today = timezone.localtime(now, self.tz).date()
         self.phone_prefix = phone_prefix
         self.owner_family = (user.name or "Demo").split()[-1]
