@@ -63,9 +63,15 @@ def vcard(contact: Contact) -> str:
             lines.append(f"{name}{_types(method.label)}:{escape(method.value)}")
     if contact.birthday_month and contact.birthday_day:
         lines.append(f"BDAY:{_day(contact.birthday_month, contact.birthday_day, contact.birthday_year)}")
+    items = 0
     for date in contact.important_dates.all():
+        day = _day(date.month, date.day, date.year)
         if date.label.lower() == "anniversary":
-            lines.append(f"ANNIVERSARY:{_day(date.month, date.day, date.year)}")
+            lines.append(f"ANNIVERSARY:{day}")
+        else:
+            # vCard has no other named dates: Apple's and Google's grouped pair, which they read back.
+            items += 1
+            lines += [f"item{items}.X-ABDATE:{day}", f"item{items}.X-ABLabel:{escape(date.label)}"]
     if tags := [escape(t.name) for t in contact.tags.all()]:
         lines.append(f"CATEGORIES:{','.join(tags)}")
     if contact.notes:

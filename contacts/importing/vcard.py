@@ -220,6 +220,14 @@ def _record(properties, where: str) -> tuple[ContactRecord, list[str]]:
                     record.dates.append(("Anniversary", day))
             except ValueError as error:
                 record.warnings.append(f"anniversary left out: {error}")
+        elif name == "X-ABDATE":
+            # Apple and Google: a date named by its group's X-ABLabel ("Anniversary", or the user's own).
+            label = labels.get((group or "").lower()) or "Date"
+            try:
+                if day := parse_day(text):
+                    record.dates.append((label, day))
+            except ValueError as error:
+                record.warnings.append(f"date “{label}” left out: {error}")
     record.notes = "\n\n".join(notes)
     return record, problems
 

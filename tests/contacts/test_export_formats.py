@@ -45,6 +45,7 @@ def account(owner):
     ContactMethodFactory(contact=ana, kind="phone", value="+351 912 345 678", label="mobile")
     ContactMethodFactory(contact=ana, kind="social", value="@ana@mastodon.example")
     date = ImportantDateFactory(contact=ana, label="Anniversary", month=6, day=1, year=2019)
+    ImportantDateFactory(contact=ana, label="Name day; in Lisbon", month=6, day=13, year=None)
     ben = ContactFactory(owner=owner, display_name="Ben Okafor", introduced_by=ana, archived=True, birthday_month=2,
                          birthday_day=29, birthday_year=1988)
     dinner = InteractionFactory(owner=owner, occurred_at=NOW - datetime.timedelta(days=3), channel="in_person",
@@ -139,7 +140,7 @@ def test_vcard_export_reads_back(account):
     assert (ana.birthday.month, ana.birthday.day, ana.birthday.year) == (4, 15, None)
     assert ana.emails == [("home", "ana@example.com")] and ana.phones == [("mobile", "+351 912 345 678")]
     assert ana.tags == ["climbing"] and [(label, d.month, d.day, d.year) for label, d in ana.dates] == [
-        ("Anniversary", 6, 1, 2019)
+        ("Anniversary", 6, 1, 2019), ("Name day; in Lisbon", 6, 13, None)
     ]
     assert (ben.birthday.month, ben.birthday.day, ben.birthday.year) == (2, 29, 1988)
 
@@ -149,7 +150,7 @@ def test_vcard_export_into_another_account_and_back_again(account, other):
     assert import_file(other, data).created == 2
     assert import_file(other, data).unchanged == 2
     assert ContactMethod.objects.for_user(other).count() == 2  # social handles are not in vCard
-    assert ImportantDate.objects.for_user(other).count() == 1
+    assert ImportantDate.objects.for_user(other).count() == 2
 
 
 def test_long_lines_fold_without_breaking_characters():

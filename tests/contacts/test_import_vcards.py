@@ -196,6 +196,15 @@ def test_extra_details_tags_anniversaries_and_apple_labels(owner):
     assert labels["555 555 1111"] == "mobile"
 
 
+def test_google_and_apple_dates_take_their_labels(owner):
+    import_file(owner, (VCARDS / "gmail-single2.vcf").read_bytes())
+    dates = Contact.objects.get(owner=owner).important_dates.order_by("month", "day")
+    # Its 1776 falls outside the years relcrm keeps (1900–2100): the day stays, the year goes.
+    assert [(d.label, d.month, d.day, d.year) for d in dates] == [
+        ("Anniversary", 3, 20, 1930), ("Date", 7, 4, None), ("CustomDateCategory", 9, 12, 2000),
+    ]
+
+
 def test_birthday_without_a_year(owner):
     card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nBDAY:--0415\r\nEND:VCARD\r\n"
     import_file(owner, card)
