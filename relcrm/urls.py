@@ -5,6 +5,8 @@ from . import views
 
 admin.site.site_header = "relcrm administration"
 admin.site.site_title = "relcrm admin"
+# The lists need the width: the home page and the breadcrumbs lead to every model.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", include("interactions.urls")),
