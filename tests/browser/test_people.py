@@ -79,6 +79,16 @@ def test_edit_profile_and_reach_them_in_place(page, people, owner, password):
     expect(page.locator("#methods")).to_contain_text("This person already has that one.")
     assert Contact.objects.get(pk=people.pk).nickname == "Nana"
     assert people.methods.count() == 2
+
+    # Removing one offers Undo, which puts it back as it was.
+    methods = page.locator("#methods")
+    methods.get_by_role("button", name="Remove ana@example.org").click()
+    expect(methods.get_by_role("status")).to_contain_text("Removed email ana@example.org.")
+    assert people.methods.count() == 1
+    methods.get_by_role("button", name="Undo: add ana@example.org back").click()
+    expect(methods.get_by_role("status")).to_contain_text("Added email ana@example.org.")
+    expect(methods.get_by_role("button", name="Remove ana@example.org")).to_be_visible()
+    assert people.methods.count() == 2
     assert errors(page) == []
 
 
