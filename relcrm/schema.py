@@ -1,6 +1,6 @@
 """Schema steps the migrations share."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def drop_column_indexes(*targets):
@@ -51,3 +51,23 @@ def _one_column_indexes(connection, table, column) -> list[str]:
             if [row[2] for row in cursor.fetchall()] == [column]:
                 found.append(name)
         return found
+
+
+def foreign_keys_without_own_index(*keys):
+    """A migration operation: these foreign keys lose their own index (``db_index=False``), and only that.
+
+    ``keys`` are ``(model name, field name, target, related_name, table)``;
+    each is a ``ForeignKey`` that cascades on delete, and another index of
+    ``table`` must start with its column.
+    """
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(
+                model_name=model,
+                name=name,
+                field=models.ForeignKey(db_index=False, on_delete=models.CASCADE, related_name=related, to=target),
+            )
+            for model, name, target, related, _ in keys
+        ],
+        database_operations=[drop_column_indexes(*[(table, f"{name}_id") for _, name, _, _, table in keys])],
+    )
