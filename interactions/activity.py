@@ -45,10 +45,8 @@ BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any int
 
 try:
     import psycopg
-
-    TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(psycopg.postgres.types["timestamptz"].oid, psycopg.pq.Format.TEXT)
 except ImportError:  # SQLite only
-    TIMESTAMPTZ_LOADER = None
+    psycopg = None
 
 
 def window_start(as_of: datetime.datetime) -> datetime.datetime:
@@ -138,18 +136,21 @@ def state(row, moment: datetime.datetime, window_since: datetime.datetime, since
 
 
 def fetch(rows):
-    """The rows of a values_list() query; on PostgreSQL with psycopg's own timestamp loader.
+    """The rows of a values_list() query; on PostgreSQL in binary, by a cursor of psycopg's own.
 
-    Django's wraps each timestamp in a Python call to set its time zone, and a
-    row here holds seven: that was a third of reading every contact's figures.
-    The session is in UTC, so psycopg's loader gives the same values.
+    Django's cursor reads text and wraps each timestamp in a Python call to
+    set its time zone, and a row here holds seven: that was a third of
+    reading every contact's figures. In binary a timestamp is 8 bytes to send
+    and to read rather than 32 characters to parse. The session is in UTC, so
+    psycopg's values are the same.
     """
     if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
         return list(rows)
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.cursor.adapters.register_loader("timestamptz", TIMESTAMPTZ_LOADER)
-        cursor.execute(sql, params)
+    connection.ensure_connection()
+    # Binary results need a server-side binding cursor; Django's binds on the client.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
 
 
