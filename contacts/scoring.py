@@ -318,14 +318,22 @@ def richnesses(columns: StatsColumns) -> list[float]:
 def _points(weight: int, values) -> list[float]:
     """``round(weight × value, 1)`` with the value clamped to [0, 1], for each value."""
     points = []
+    append = points.append
     for value in values:
-        exact = weight * (1.0 if value > 1.0 else 0.0 if value < 0.0 else value)
+        if value >= 1.0:
+            exact = float(weight)
+        elif value > 0.0:
+            exact = weight * value
+        else:  # nothing, or -0.0 kept as round() keeps it
+            append(0.0 if value < 0.0 else round(weight * value, 1))
+            continue
         # round(x, 1) rounds the exact decimal value of x, which is slow. x × 10
         # is within 1e-13 of it here (x ≤ 100), so away from a tie between two
         # tenths its nearest integer is the same, and n / 10 the same float.
         tenths = exact * 10
-        n = round(tenths)
-        points.append(n / 10 if n and abs(tenths - n) < 0.4999999 else round(exact, 1))
+        n = int(tenths + 0.5)
+        off = tenths - n
+        append(n / 10 if n and -0.4999999 < off < 0.4999999 else round(exact, 1))
     return points
 
 
