@@ -43,12 +43,6 @@ WEIGHTED, RECENT_COUNT, RECENT_FIRST_AT, RECENT_LAST_AT = (
 )
 BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # before any interaction
 
-try:
-    import psycopg
-except ImportError:  # SQLite only
-    psycopg = None
-
-
 def window_start(as_of: datetime.datetime) -> datetime.datetime:
     """Interactions after this moment are "recent" as of ``as_of``."""
     return as_of - datetime.timedelta(days=scoring.FREQUENCY_WINDOW_DAYS)
@@ -147,9 +141,7 @@ def fetch(rows):
     if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
         return list(rows)
     sql, params = rows.query.sql_with_params()
-    connection.ensure_connection()
-    # Binary results need a server-side binding cursor; Django's binds on the client.
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with engine_writes.bound_cursor() as cursor:  # binary results need server-side binding
         cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
 
@@ -246,7 +238,7 @@ def _leaving(moved: dict, since):
     links, interactions = InteractionContact._meta.db_table, Interaction._meta.db_table
     # An array of people, and a lateral subquery each through their own index
     # range: joined as a set, the planner cannot know how few links qualify.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), engine_writes.bound_cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")  # its estimate crosses the JIT threshold; compiling costs more
         cursor.execute(
             f"""

@@ -15,6 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import psycopg
 from django.db import connection
 from django.utils import timezone
 
@@ -85,6 +86,20 @@ SCORED_FIELDS = (
 )
 NUDGE_REFRESHED = ("message", "priority", "level", "show_from")
 UNACTED = (Nudge.State.OPEN, Nudge.State.SNOOZED)
+
+
+@contextlib.contextmanager
+def bound_cursor():
+    """A psycopg cursor (PostgreSQL) whose parameters travel apart from the statement.
+
+    Django's cursor binds on the client: a parameter of megabytes (the JSON of
+    thousands of rows, an array of ids) is quoted into the SQL text, and
+    PostgreSQL's parser then reads it character by character. Bound on the
+    server, it is passed as it is. Errors are Django's, as from any cursor.
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
 
 
 def _json(rows) -> str:
@@ -226,39 +241,35 @@ def nudges(rows, existing) -> None:
             unwanted.append(pk)
         elif row[4:8] == (show_from, message, priority, level):
             unchanged.add(tuple(key))  # the upsert would leave it as it is
-    table = Nudge._meta.db_table
-    with connection.cursor() as cursor:
-        if unwanted:
-            # Unless acted on since it was read: a nudge done or dismissed meanwhile stays.
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(unwanted))}) "
-                f"AND state IN ({', '.join(['%s'] * len(UNACTED))})",
-                [*unwanted, *UNACTED],
-            )
-        rows = [row for key, row in wanted.items() if key not in unchanged]
-        if not rows:
-            return
-        if connection.vendor != "postgresql":
-            Nudge.objects.bulk_create(
-                [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
-                batch_size=WRITE_BATCH,
-                update_conflicts=True,
-                unique_fields=["contact", "reason", "due_on"],
-                update_fields=list(NUDGE_REFRESHED),
-            )
-            return
-        fields = ", ".join(NUDGE_FIELDS)
-        changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
-        cursor.execute(
-            f"""
-            INSERT INTO {table} AS n ({fields}, state, created_at)
-            SELECT {fields}, %(open)s, %(now)s FROM {_rows(NUDGE_COLUMNS)} AS wanted
-            ON CONFLICT (contact_id, reason, due_on) DO UPDATE SET
-                {", ".join(f"{name} = EXCLUDED.{name}" for name in NUDGE_REFRESHED)}
-            WHERE {changed}
-            """,
-            {"rows": _json(rows), "open": Nudge.State.OPEN, "now": timezone.now()},
+    rows = [row for key, row in wanted.items() if key not in unchanged]
+    if connection.vendor != "postgresql":
+        # Unless acted on since it was read: a nudge done or dismissed meanwhile stays.
+        Nudge.objects.filter(pk__in=unwanted, state__in=UNACTED).delete()
+        Nudge.objects.bulk_create(
+            [Nudge(**dict(zip(NUDGE_FIELDS, row, strict=True))) for row in rows],
+            batch_size=WRITE_BATCH,
+            update_conflicts=True,
+            unique_fields=["contact", "reason", "due_on"],
+            update_fields=list(NUDGE_REFRESHED),
         )
+        return
+    table = Nudge._meta.db_table
+    fields = ", ".join(NUDGE_FIELDS)
+    changed = " OR ".join(f"n.{name} IS DISTINCT FROM EXCLUDED.{name}" for name in NUDGE_REFRESHED)
+    with bound_cursor() as cursor:
+        if unwanted:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s) AND state = ANY(%s)", [unwanted, list(UNACTED)])
+        if rows:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} AS n ({fields}, state, created_at)
+                SELECT {fields}, %(open)s, %(now)s FROM {_rows(NUDGE_COLUMNS)} AS wanted
+                ON CONFLICT (contact_id, reason, due_on) DO UPDATE SET
+                    {", ".join(f"{name} = EXCLUDED.{name}" for name in NUDGE_REFRESHED)}
+                WHERE {changed}
+                """,
+                {"rows": _json(rows), "open": str(Nudge.State.OPEN), "now": timezone.now()},
+            )
 
 
 WINDOW_COLUMNS = (
@@ -291,7 +302,7 @@ def windows(rows) -> None:
                 recent_last_at=last_at,
             )
         return
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE {ContactActivity._meta.db_table} AS a SET
