@@ -216,8 +216,12 @@ def _slide(moved: dict, since) -> dict:
 
 
 def _leaving(moved: dict, since):
-    """For each of ``moved`` (id → (row, window_since)): its id, the conversations after
-    its window_since up to ``since`` (how many, their weight in hundredths), and its first after ``since``."""
+    """What left each moved window: rows of (id, conversations, their weight in hundredths, first after).
+
+    For each of ``moved`` (id → (row, window_since)): the conversations after
+    its ``window_since`` up to ``since``, and its first conversation after
+    ``since`` (None if there is none).
+    """
     if connection.vendor != "postgresql":
         links = InteractionContact.objects.filter(contact_id__in=list(moved))
         leaving = {
